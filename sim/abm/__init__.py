@@ -1,0 +1,5 @@
+"""Agent-based model of customers (Mesa). Imports nothing from the contact centre."""
+
+from sim.abm.model import ContactRequests, CustomerModel
+
+__all__ = ["ContactRequests", "CustomerModel"]

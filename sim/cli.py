@@ -1,0 +1,162 @@
+"""The ``sim`` command line: thin commands that each call one library function.
+
+``main(argv)`` returns the exit code instead of exiting, so tests run it in-process.
+Exit codes: 0 ok, 1 internal error, 2 bad input (scenario file, option, results folder).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import os
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.table import Table
+
+from sim.loader import ScenarioError, load_scenario
+from sim.scenario import Scenario
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="When does investing in customer service pay back? Simulate, compare, decide.")
+out = Console()
+err = Console(stderr=True)
+
+
+def _money(x: float) -> str:
+    if not math.isfinite(x):
+        return "n/a"
+    sign, a = ("-" if x < 0 else ""), abs(x)
+    if a >= 1e6:
+        return f"{sign}${a / 1e6:.2f}M"
+    return f"{sign}${a / 1e3:.1f}k" if a >= 1e3 else f"{sign}${a:.0f}"
+
+
+def _months(x: float) -> str:
+    return "never" if math.isinf(x) else ("n/a" if math.isnan(x) else f"{x:.1f}")
+
+
+def _ci(lo: float, hi: float, fmt) -> str:
+    if math.isnan(lo) or math.isnan(hi):
+        return "(no CI: too few reps)"
+    return f"[{fmt(lo)}, {fmt(hi)}]"
+
+
+@app.command()
+def run(
+    scenarios: list[Path] = typer.Argument(..., help="scenario files: a baseline and/or investments extending it"),
+    reps: Optional[int] = typer.Option(None, "--reps", min=1, help="replications (default: the file's)"),
+    seed: Optional[int] = typer.Option(None, "--seed", min=0, help="root seed (default: the file's)"),
+    out_dir: Optional[Path] = typer.Option(None, "--out", help="results folder (default results/<run_id>)"),
+    workers: Optional[int] = typer.Option(None, "--workers", min=1, help="worker processes (default: CPUs)"),
+    overwrite: bool = typer.Option(False, "--overwrite", help="replace an existing results folder"),
+    quiet: bool = typer.Option(False, "--quiet", help="no progress bar"),
+) -> None:
+    """Simulate the baseline and each investment; write results and print payback with CIs."""
+    from sim.runner import run_scenarios
+
+    progress = Progress(TextColumn("[bold]simulating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                        TextColumn("eta"), TimeRemainingColumn(), console=err, disable=quiet, transient=True)
+    task = None
+
+    def on_start(n: int) -> None:
+        nonlocal task
+        task = progress.add_task("runs", total=n)
+
+    with progress:
+        result = run_scenarios([str(p) for p in scenarios], reps, seed, out_dir, workers, overwrite,
+                               on_start=on_start, on_done=lambda _: progress.advance(task))
+    _print_run(result)
+
+
+def _print_run(result) -> None:
+    exp = result.experiment
+    w = exp.world
+    ops = Table(title=f"Operations and customers: means over {exp.replications} replications × {w.horizon_months} months")
+    ops.add_column("KPI")
+    for arm in result.operations["arm"]:
+        ops.add_column(str(arm), justify="right")
+    for c in (c for c in result.operations.columns if c != "arm"):
+        values = result.operations[c]
+        cells = [f"{v:.1%}" if c.startswith(("service_level", "abandon_rate", "occupancy", "monthly_churn"))
+                 else (f"{v:,.0f}" if abs(v) >= 100 else f"{v:.2f}") for v in values]
+        ops.add_row(c.removesuffix("_mean").replace("_", " "), *cells)
+    out.print(ops)
+
+    inv = result.investments
+    if inv.empty:
+        out.print("No investment to appraise: pass investment files (e.g. scenarios/more_agents.yaml) beside the baseline.")
+    else:
+        t = Table(title=f"Business case vs baseline: {w.horizon_months}-month horizon, "
+                        f"{w.discount_rate_annual:.0%}/yr discount, medians of {exp.replications} paired replications")
+        for c in ("investment", "NPV [90% CI]", "payback months [90% CI]", f"P(payback≤{w.horizon_months}m)", "P(NPV>0)", "churn avoided"):
+            t.add_column(c, justify="left" if c == "investment" else "right")
+        for _, r in inv.sort_values("npv_usd_median", ascending=False).iterrows():
+            t.add_row(str(r["arm"]),
+                      f"{_money(r['npv_usd_median'])} {_ci(r['npv_usd_ci_low'], r['npv_usd_ci_high'], _money)}",
+                      f"{_months(r['payback_months_median'])} {_ci(r['payback_months_ci_low'], r['payback_months_ci_high'], _months)}",
+                      f"{r['p_payback_within_horizon']:.0%}", f"{r['p_npv_positive']:.0%}",
+                      f"{r['churned_saved_median']:,.0f}")
+        out.print(t)
+    unstable = int(result.tables.runs["unstable_months"].sum())
+    if unstable:
+        err.print(f"[yellow]warning:[/] {unstable} simulated months ended with contacts still queued 2 days after "
+                  "month end (demand above capacity): see unserved_at_close in monthly.parquet")
+    out.print(f"results: [bold]{result.out_dir}[/] (manifest.json, runs/monthly/intervals.parquet)")
+
+
+@app.command()
+def validate(scenarios: list[Path] = typer.Argument(..., help="scenario files to check")) -> None:
+    """Check scenario files; list every problem as file:line: setting: message."""
+    problems = []
+    for p in scenarios:
+        try:
+            sc = load_scenario(p)
+            what = f"investment '{sc.investment.name}'" if sc.investment else "baseline (no investment)"
+            out.print(f"[green]ok[/] {p}: {sc.name} — {what}, {sc.horizon_months} months, world {sc.world_hash()}")
+        except ScenarioError as e:
+            problems.extend(e.problems)
+    if problems:
+        raise ScenarioError(problems)
+
+
+@app.command()
+def schema(out_file: Optional[Path] = typer.Option(None, "--out", help="write to this file instead of stdout")) -> None:
+    """Print the JSON Schema of scenario files (for editor completion and checks)."""
+    text = json.dumps(Scenario.model_json_schema(), indent=2) + "\n"
+    if out_file is None:
+        sys.stdout.write(text)
+    else:
+        out_file.write_text(text, encoding="utf-8")
+        out.print(f"schema written to {out_file}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``sim`` console script; returns the exit code."""
+    logging.basicConfig(level=os.environ.get("SIM_LOG", "WARNING"), format="%(levelname)s %(name)s: %(message)s")
+    try:
+        app(args=argv, prog_name="sim")  # standalone: option errors print usage and exit 2
+        return 0
+    except SystemExit as e:
+        return e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+    except ScenarioError as e:
+        for p in e.problems:
+            err.print(f"[red]error:[/] {p}", highlight=False, soft_wrap=True)
+        return 2
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        return 130
+    except Exception as e:  # an internal error: short message, traceback on request
+        if os.environ.get("SIM_DEBUG"):
+            raise
+        err.print(f"[red]internal error:[/] {type(e).__name__}: {e}\n(set SIM_DEBUG=1 to see the traceback)")
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

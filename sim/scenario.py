@@ -1,0 +1,198 @@
+"""The scenario: a validated, frozen description of the business (the world) and, optionally, one
+investment (the decision).
+
+Validation happens once, here, at the boundary (pydantic v2, ``extra="forbid"``: unknown keys are
+errors). Variants are copies (``model_copy(update=...)``), never mutations. Loading from YAML with
+``extends:`` and error reporting with file and line live in :mod:`sim.loader`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from typing import Annotated, Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from sim.investments import Investment, LaborRates
+from sim.types import Arm, Channel
+
+Prob = Annotated[float, Field(ge=0.0, le=1.0)]
+NonNeg = Annotated[float, Field(ge=0.0)]
+Hours24 = Annotated[tuple[NonNeg, ...], Field(min_length=24, max_length=24)]
+Agents24 = Annotated[tuple[Annotated[int, Field(ge=0, le=100_000)], ...], Field(min_length=24, max_length=24)]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class ChannelConfig(_Frozen):
+    """One human-served channel: demand shape, work content, patience, staffing and targets."""
+
+    hourly_profile: Hours24 = Field(description="relative arrival weight per hour of day, 00..23")
+    agents_by_hour: Agents24 = Field(description="agents on the floor per hour of day, 00..23")
+    aht_mean_s: float = Field(gt=0, le=86_400, description="mean handle time, seconds (lognormal)")
+    aht_cv: float = Field(1.0, gt=0, le=10, description="coefficient of variation of handle time")
+    patience_mean_s: Optional[float] = Field(gt=0, description="mean exponential patience, s; null = never abandons")
+    expected_wait_s: float = Field(gt=0, description="wait the customer expects; longer waits hurt (asymmetric)")
+    sl_threshold_s: float = Field(gt=0, description="service-level threshold, seconds")
+    fcr: Prob = Field(description="probability an answered contact resolves the issue")
+    cost_per_contact_usd: NonNeg = Field(0.0, description="variable cost per offered contact")
+
+
+class Channels(_Frozen):
+    """The channels the business runs; at least one."""
+
+    phone: Optional[ChannelConfig] = None
+    chat: Optional[ChannelConfig] = None
+
+    def configured(self) -> dict[Channel, ChannelConfig]:
+        return {ch: getattr(self, ch.value) for ch in Channel if getattr(self, ch.value) is not None}
+
+
+class ChannelMix(_Frozen):
+    """Share of contacts by channel (normalised; channels left out get 0)."""
+
+    phone: NonNeg = 0.0
+    chat: NonNeg = 0.0
+
+    def shares(self) -> dict[Channel, float]:
+        total = sum(getattr(self, ch.value) for ch in Channel)
+        return {ch: getattr(self, ch.value) / total for ch in Channel} if total > 0 else {}
+
+
+class CustomerConfig(_Frozen):
+    """The customer base (FACTS.md §5 for the forms)."""
+
+    initial: int = Field(ge=1, le=5_000_000, description="active customers at month 0")
+    monthly_churn: float = Field(gt=0, lt=1, description="mean base churn per month (at reference satisfaction)")
+    churn_concentration: Optional[float] = Field(
+        50.0, gt=0, description="a+b of the Beta churn propensity; null = every customer has the same churn"
+    )
+    price_usd_per_month: NonNeg = Field(description="revenue per active customer per month")
+    gross_margin: Prob = Field(description="gross margin share of revenue (drives benefits)")
+    acquisition_per_month: NonNeg = Field(description="mean new customers per month from marketing (Poisson)")
+    contact_rate_per_month: float = Field(ge=0, le=20, description="contacts per customer-month")
+    channel_mix: ChannelMix
+    satisfaction_initial_mean: float = Field(0.83, gt=0, lt=1)
+    satisfaction_initial_sd: float = Field(0.10, ge=0, le=0.5)
+    initial_tenure_max_months: int = Field(48, ge=0, le=600)
+
+
+class ExperienceConfig(_Frozen):
+    """How a contact becomes an experience, and experiences become loyalty (docs/experience.md)."""
+
+    neutral_score: Prob = 0.7
+    wait_weight: NonNeg = 0.10
+    resolution_weight: NonNeg = 0.15
+    loss_aversion: float = Field(2.0, ge=1.0, le=5.0, description="shortfalls weigh this much more than surpluses")
+    peak_end_weights: Annotated[tuple[NonNeg, NonNeg, NonNeg], Field(description="mean, worst, last")] = (0.5, 0.3, 0.2)
+    memory_weight: Prob = Field(0.3, description="weight of a new episode for a new customer")
+    memory_tenure_scale_months: float = Field(24.0, gt=0)
+    drift_to_baseline: Prob = Field(0.05, description="monthly pull of satisfaction back to the customer's own level")
+    churn_beta: NonNeg = Field(2.85, description="logit churn per unit of satisfaction below the reference")
+    satisfaction_ref: Optional[Prob] = Field(None, description="null = initial mean satisfaction")
+    unresolved_churn_gamma: NonNeg = Field(1.0, description="logit churn added in a month with an unresolved issue")
+    survey_response_rate: Prob = 0.15
+    csat_noise_sd: NonNeg = 0.5
+    nps_noise_sd: NonNeg = 1.2
+    referral_rate_per_promoter_month: Prob = 0.03
+    referral_conversion: Prob = 0.13
+
+    @model_validator(mode="after")
+    def _weights(self) -> "ExperienceConfig":
+        if not math.isclose(sum(self.peak_end_weights), 1.0, abs_tol=1e-9):
+            raise ValueError(f"peak_end_weights must sum to 1, got {sum(self.peak_end_weights):g}")
+        return self
+
+
+class CostConfig(_Frozen):
+    """Labour and tooling (FACTS #11, #34, #35)."""
+
+    agent_salary_usd_per_year: NonNeg = 42_000.0
+    load_factor: float = Field(1.3, ge=1.0, le=3.0)
+    shrinkage: float = Field(0.30, ge=0.0, lt=0.9)
+    paid_hours_per_year: float = Field(2_080.0, gt=0, le=8_760)
+    tooling_usd_per_agent_month: NonNeg = 30.0
+
+
+class Scenario(_Frozen):
+    """A business (the world) and optionally one investment to appraise against it."""
+
+    extends: Optional[str] = Field(None, description="path of a scenario file this one overrides")
+    name: str = Field(min_length=1)
+    description: str = ""
+    seed: int = Field(12345, ge=0, lt=2**63, description="root seed of every random stream")
+    replications: int = Field(10, ge=1, le=100_000)
+    horizon_months: int = Field(24, ge=1, le=240)
+    discount_rate_annual: float = Field(0.10, ge=0.0, le=1.0, description="annual effective discount rate")
+    days_per_month: int = Field(30, ge=28, le=31)
+    interval_min: Literal[15, 30, 60] = 60
+    customers: CustomerConfig
+    experience: ExperienceConfig = ExperienceConfig()
+    channels: Channels
+    costs: CostConfig = CostConfig()
+    investment: Optional[Investment] = None
+
+    def semantic_issues(self) -> list[tuple[tuple, str]]:
+        """Cross-field problems pydantic cannot see: (path, message) pairs."""
+        issues: list[tuple[tuple, str]] = []
+        configured = self.channels.configured()
+        if not configured:
+            issues.append((("channels",), "configure at least one channel (phone, chat)"))
+        mix = self.customers.channel_mix.shares()
+        if self.customers.contact_rate_per_month > 0 and not mix:
+            issues.append((("customers", "channel_mix"), "shares sum to 0 but customers contact us"))
+        for ch, share in mix.items():
+            if share > 0 and ch not in configured:
+                issues.append((("customers", "channel_mix", ch.value), f"customers use {ch.value}, which is not configured under channels"))
+            elif share > 0 and sum(configured[ch].agents_by_hour) == 0:
+                issues.append((("channels", ch.value, "agents_by_hour"), "no agent in any hour, but customers contact this channel"))
+        if self.investment is not None:
+            if self.investment.name == Arm.BASELINE.value:
+                issues.append((("investment", "name"), "'baseline' is reserved for the no-investment arm"))
+            for i, lever in enumerate(self.investment.levers):
+                where = ("investment", "levers", i)
+                if lever.start_month > self.horizon_months:
+                    issues.append((where + ("start_month",), f"{lever.start_month} is beyond horizon_months ({self.horizon_months})"))
+                channels = [lever.channel] if hasattr(lever, "channel") else list(lever.channels)
+                for ch in channels:
+                    if ch not in configured:
+                        issues.append((where, f"lever uses channel {ch.value}, which is not configured"))
+        return issues
+
+    # ---- derived quantities -------------------------------------------------------------
+    def world(self) -> "Scenario":
+        """The same business without the investment (the baseline arm)."""
+        return self.model_copy(update={"investment": None})
+
+    def world_hash(self) -> str:
+        """Hash of everything that defines the world (not names, seeds, or the investment)."""
+        data = self.model_dump(mode="json", exclude={"extends", "name", "description", "seed", "replications", "investment"})
+        return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
+
+    def labor_rates(self) -> LaborRates:
+        c = self.costs
+        loaded_year = c.agent_salary_usd_per_year * c.load_factor
+        floor_hours_per_fte = c.paid_hours_per_year / 12.0 * (1.0 - c.shrinkage)
+        heads = {
+            ch: math.ceil(sum(cfg.agents_by_hour) * self.days_per_month / floor_hours_per_fte - 1e-9)
+            for ch, cfg in self.channels.configured().items()
+        }
+        return LaborRates(
+            loaded_usd_per_agent_month=loaded_year / 12.0,
+            loaded_usd_per_paid_hour=loaded_year / c.paid_hours_per_year,
+            floor_hours_per_fte_month=floor_hours_per_fte,
+            headcount=heads,
+        )
+
+    def labor_cost_usd_per_month(self) -> float:
+        """Baseline labour and tooling: the schedule's floor hours grossed up for shrinkage."""
+        rates = self.labor_rates()
+        fte = sum(
+            sum(cfg.agents_by_hour) * self.days_per_month / rates.floor_hours_per_fte_month
+            for cfg in self.channels.configured().values()
+        )
+        return fte * (rates.loaded_usd_per_agent_month + self.costs.tooling_usd_per_agent_month)
