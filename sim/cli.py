@@ -43,7 +43,7 @@ def _months(x: float) -> str:
 
 def _ci(lo: float, hi: float, fmt) -> str:
     if math.isnan(lo) or math.isnan(hi):
-        return "(no CI: too few reps)"
+        return "(no CI)"
     return f"[{fmt(lo)}, {fmt(hi)}]"
 
 
@@ -92,17 +92,27 @@ def _print_run(result) -> None:
     if inv.empty:
         out.print("No investment to appraise: pass investment files (e.g. scenarios/more_agents.yaml) beside the baseline.")
     else:
-        t = Table(title=f"Business case vs baseline: {w.horizon_months}-month horizon, "
-                        f"{w.discount_rate_annual:.0%}/yr discount, medians of {exp.replications} paired replications")
-        for c in ("investment", "NPV [90% CI]", "payback months [90% CI]", f"P(payback≤{w.horizon_months}m)", "P(NPV>0)", "churn avoided"):
-            t.add_column(c, justify="left" if c == "investment" else "right")
-        for _, r in inv.sort_values("npv_usd_median", ascending=False).iterrows():
-            t.add_row(str(r["arm"]),
-                      f"{_money(r['npv_usd_median'])} {_ci(r['npv_usd_ci_low'], r['npv_usd_ci_high'], _money)}",
-                      f"{_months(r['payback_months_median'])} {_ci(r['payback_months_ci_low'], r['payback_months_ci_high'], _months)}",
-                      f"{r['p_payback_within_horizon']:.0%}", f"{r['p_npv_positive']:.0%}",
-                      f"{r['churned_saved_median']:,.0f}")
+        inv = inv.sort_values("npv_usd_median", ascending=False)
+        t = Table(title=f"Business case vs baseline: {w.horizon_months}-month horizon, {w.discount_rate_annual:.0%}/yr "
+                        f"discount, {exp.replications} paired replications; median [90% CI of the median]")
+        t.add_column("measure")
+        for arm in inv["arm"]:
+            t.add_column(str(arm), justify="right")
+        rows = {
+            "NPV": [f"{_money(r.npv_usd_median)} {_ci(r.npv_usd_ci_low, r.npv_usd_ci_high, _money)}" for r in inv.itertuples()],
+            "payback, months": [f"{_months(r.payback_months_median)} {_ci(r.payback_months_ci_low, r.payback_months_ci_high, _months)}"
+                                for r in inv.itertuples()],
+            f"P(payback ≤ {w.horizon_months} months)": [f"{r.p_payback_within_horizon:.0%}" for r in inv.itertuples()],
+            "P(NPV > 0)": [f"{r.p_npv_positive:.0%}" for r in inv.itertuples()],
+            "ROI (PV)": [f"{r.roi_median:.0%}" if math.isfinite(r.roi_median) else "n/a" for r in inv.itertuples()],
+            "investment cost": [_money(r.investment_cost_usd_total_median) for r in inv.itertuples()],
+            "customers kept (churn avoided)": [f"{r.churned_saved_median:,.0f}" for r in inv.itertuples()],
+        }
+        for name, cells in rows.items():
+            t.add_row(name, *cells)
         out.print(t)
+        if inv["npv_usd_ci_low"].isna().any():
+            out.print("no CI: too few replications for a 90 % interval of the median (needs at least 5); use --reps")
     unstable = int(result.tables.runs["unstable_months"].sum())
     if unstable:
         err.print(f"[yellow]warning:[/] {unstable} simulated months ended with contacts still queued 2 days after "

@@ -1,6 +1,6 @@
 """From what a customer lived through to how they feel: pure functions on arrays.
 
-Forms and defaults, with sources, are documented in ``docs/experience.md``:
+Forms and defaults, with sources, are documented in ``docs/odd.md``:
 
 * contact score in [0, 1]: a neutral level, plus the wait against the channel's expectation and the
   resolution, each a *gain* when better than expected and a *loss* weighted ``loss_aversion`` times

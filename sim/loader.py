@@ -218,7 +218,12 @@ def load_scenario(path: str | Path, **overrides: Any) -> Scenario:
         scenario = Scenario.model_validate(data)
     except ValidationError as e:
         problems, seen = [], set()
-        for err in e.errors():
+        errors = e.errors()
+        deep = [tuple(x["loc"]) for x in errors]
+        # pydantic adds "too short" to a list whose items failed: noise once the item is reported
+        errors = [x for x in errors if not (x["type"] == "too_short" and any(
+            d[: len(x["loc"])] == tuple(x["loc"]) and len(d) > len(x["loc"]) for d in deep))]
+        for err in errors:
             loc = tuple(err["loc"])
             if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
                 loc = loc + ("type",)

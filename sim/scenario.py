@@ -82,7 +82,7 @@ class CustomerConfig(_Frozen):
 
 
 class ExperienceConfig(_Frozen):
-    """How a contact becomes an experience, and experiences become loyalty (docs/experience.md)."""
+    """How a contact becomes an experience, and experiences become loyalty (docs/odd.md)."""
 
     neutral_score: Prob = 0.7
     wait_weight: NonNeg = 0.10

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-SCENARIOS = ROOT / "scenarios"
+from tests.helpers import SCENARIOS, write
 
 SMALL_WORLD = """\
 extends: {base}
@@ -17,13 +16,8 @@ horizon_months: {horizon}
 customers:
   initial: 3000
   acquisition_per_month: 60
-  contact_rate_per_month: 0.15
+  contact_rate_per_month: 1.5   # busy centre despite the small base: queues matter
 """
-
-
-def write(path: Path, text: str) -> Path:
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 @pytest.fixture
