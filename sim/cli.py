@@ -16,6 +16,7 @@ from typing import Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
@@ -80,7 +81,7 @@ def _print_run(result) -> None:
     ops = Table(title=f"Operations and customers: means over {exp.replications} replications × {w.horizon_months} months")
     ops.add_column("KPI")
     for arm in result.operations["arm"]:
-        ops.add_column(str(arm), justify="right")
+        ops.add_column(escape(str(arm)), justify="right")
     for c in (c for c in result.operations.columns if c != "arm"):
         values = result.operations[c]
         cells = [f"{v:.1%}" if c.startswith(("service_level", "abandon_rate", "occupancy", "monthly_churn"))
@@ -97,7 +98,7 @@ def _print_run(result) -> None:
                         f"discount, {exp.replications} paired replications; median [90% CI of the median]")
         t.add_column("measure")
         for arm in inv["arm"]:
-            t.add_column(str(arm), justify="right")
+            t.add_column(escape(str(arm)), justify="right")
         rows = {
             "NPV": [f"{_money(r.npv_usd_median)} {_ci(r.npv_usd_ci_low, r.npv_usd_ci_high, _money)}" for r in inv.itertuples()],
             "payback, months": [f"{_months(r.payback_months_median)} {_ci(r.payback_months_ci_low, r.payback_months_ci_high, _months)}"
@@ -109,7 +110,7 @@ def _print_run(result) -> None:
             "customers kept (churn avoided)": [f"{r.churned_saved_median:,.0f}" for r in inv.itertuples()],
         }
         for name, cells in rows.items():
-            t.add_row(name, *cells)
+            t.add_row(escape(name), *map(escape, cells))
         out.print(t)
         if inv["npv_usd_ci_low"].isna().any():
             out.print("no CI: too few replications for a 90 % interval of the median (needs at least 5); use --reps")
@@ -117,7 +118,7 @@ def _print_run(result) -> None:
     if unstable:
         err.print(f"[yellow]warning:[/] {unstable} simulated months ended with contacts still queued 2 days after "
                   "month end (demand above capacity): see unserved_at_close in monthly.parquet")
-    out.print(f"results: [bold]{result.out_dir}[/] (manifest.json, runs/monthly/intervals.parquet)")
+    out.print(f"results: [bold]{escape(str(result.out_dir))}[/] (manifest.json, runs/monthly/intervals.parquet)")
 
 
 @app.command()
@@ -128,7 +129,7 @@ def validate(scenarios: list[Path] = typer.Argument(..., help="scenario files to
         try:
             sc = load_scenario(p)
             what = f"investment '{sc.investment.name}'" if sc.investment else "baseline (no investment)"
-            out.print(f"[green]ok[/] {p}: {sc.name} — {what}, {sc.horizon_months} months, world {sc.world_hash()}")
+            out.print(f"[green]ok[/] {escape(f'{p}: {sc.name} — {what}, {sc.horizon_months} months, world {sc.world_hash()}')}")
         except ScenarioError as e:
             problems.extend(e.problems)
     if problems:
@@ -156,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
         return e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
     except ScenarioError as e:
         for p in e.problems:
-            err.print(f"[red]error:[/] {p}", highlight=False, soft_wrap=True)
+            err.print(f"[red]error:[/] {escape(str(p))}", highlight=False, soft_wrap=True)
         return 2
     except KeyboardInterrupt:
         err.print("interrupted")
@@ -164,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as e:  # an internal error: short message, traceback on request
         if os.environ.get("SIM_DEBUG"):
             raise
-        err.print(f"[red]internal error:[/] {type(e).__name__}: {e}\n(set SIM_DEBUG=1 to see the traceback)")
+        err.print(f"[red]internal error:[/] {escape(f'{type(e).__name__}: {e}')}\n(set SIM_DEBUG=1 to see the traceback)")
         return 1
 
 

@@ -92,3 +92,12 @@ def test_median_of_paybacks_handles_never(values, expected):
     from sim.summary import median_ci
 
     assert median_ci(values)[0] == expected
+
+
+def test_never_paying_back_is_printed_with_its_interval(tmp_path, small_world, capsys):
+    """'[never, never]' must not be swallowed as terminal markup."""
+    costly = write(tmp_path / "costly.yaml", "extends: small.yaml\ninvestment:\n  name: costly\n  levers:\n"
+                   "    - {type: staffing, channel: chat, extra_agents: 20}\n")
+    code = main(["run", str(small_world), str(costly), "--reps", "5", "--out", str(tmp_path / "r"), "--workers", "1", "--quiet"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert code == 0 and "never [never, never]" in out
