@@ -10,6 +10,7 @@ import json
 import logging
 import math
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import Optional
@@ -150,6 +151,7 @@ def schema(out_file: Optional[Path] = typer.Option(None, "--out", help="write to
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``sim`` console script; returns the exit code."""
     logging.basicConfig(level=os.environ.get("SIM_LOG", "WARNING"), format="%(levelname)s %(name)s: %(message)s")
+    previous = signal.signal(signal.SIGTERM, _terminate) if _main_thread() else None
     try:
         app(args=argv, prog_name="sim")  # standalone: option errors print usage and exit 2
         return 0
@@ -160,13 +162,27 @@ def main(argv: list[str] | None = None) -> int:
             err.print(f"[red]error:[/] {escape(str(p))}", highlight=False, soft_wrap=True)
         return 2
     except KeyboardInterrupt:
-        err.print("interrupted")
+        err.print("interrupted: the results folder's manifest says status 'failed'")
         return 130
     except Exception as e:  # an internal error: short message, traceback on request
         if os.environ.get("SIM_DEBUG"):
             raise
         err.print(f"[red]internal error:[/] {escape(f'{type(e).__name__}: {e}')}\n(set SIM_DEBUG=1 to see the traceback)")
         return 1
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _terminate(signum, frame) -> None:
+    """SIGTERM behaves like Ctrl-C, so a killed run still marks its manifest as failed."""
+    raise KeyboardInterrupt
+
+
+def _main_thread() -> bool:
+    import threading
+
+    return threading.current_thread() is threading.main_thread()
 
 
 if __name__ == "__main__":
