@@ -15,7 +15,7 @@ import numpy as np
 
 from sim.abm import CustomerModel
 from sim.des import DemandSpec, QueueSpec, draw_contacts, interval_kpis, simulate_month
-from sim.experience import contact_scores, csat_responses, episodes
+from sim.experience import ces_responses, contact_scores, csat_responses, effort_units, episodes, repeat_flags
 from sim.investments import Investment
 from sim.scenario import Scenario
 from sim.streams import Stream, Streams
@@ -75,7 +75,8 @@ def run_arm(scenario: Scenario, investment: Investment | None, replication: int,
     channel_shares = np.array([shares.get(ch, 0.0) for ch in CHANNELS])
     if channel_shares.sum() == 0:
         channel_shares[0] = 1.0
-    model = CustomerModel(scenario.customers, scenario.experience, channel_shares, streams)
+    model = CustomerModel(scenario.customers, scenario.experience, channel_shares, streams,
+                          scenario.market, scenario.discount_rate_annual)
     demand = _demand(scenario)
     exp = scenario.experience
     expected = np.array([(scenario.channels.configured().get(ch).expected_wait_s
@@ -103,8 +104,11 @@ def run_arm(scenario: Scenario, investment: Investment | None, replication: int,
         rec = simulate_month(batch, queues, days)
         ch = batch.channel.astype(np.intp)
 
+        # A contact after an unresolved one by the same customer this month is a repeat: extra effort.
+        effort = repeat_flags(batch.customer_id, batch.arrival_s, rec.resolved).astype(float)
         score = contact_scores(rec.wait_s, expected[ch], rec.answered, rec.resolved, exp.neutral_score,
-                               exp.wait_weight, exp.resolution_weight, exp.loss_aversion)
+                               exp.wait_weight, exp.resolution_weight, exp.loss_aversion,
+                               effort=effort, effort_weight=exp.effort_weight)
         ids, episode, _ = episodes(batch.customer_id, batch.arrival_s, score, exp.peak_end_weights)
         model.absorb(ids, episode, np.unique(batch.customer_id[~rec.resolved]))
         model.step()
@@ -117,8 +121,12 @@ def run_arm(scenario: Scenario, investment: Investment | None, replication: int,
         answers = csat_responses(score[responds], noise[responds])
         put("csat", month, float(answers.mean()) if answers.size else np.nan)
         put("csat_responses", month, float(answers.size))
+        ces_noise = exp.ces_noise_sd * streams.rng(Stream.SURVEY, month, 2).standard_normal(size)[req.potential_index]
+        ces = ces_responses(effort_units(rec.wait_s, expected[ch], rec.answered, effort)[responds], ces_noise[responds])
+        put("ces", month, float(ces.mean()) if ces.size else np.nan)
         put("contacts", month, float(len(batch)))
         put("fcr", month, float(rec.resolved.mean()) if len(batch) else np.nan)
+        put("repeat_contacts", month, float(effort.sum()))
         put("experience_mean", month, float(score.mean()) if len(batch) else np.nan)
         variable = float(sum(np.count_nonzero(ch == code) * q.cost_per_contact_usd for code, q in enumerate(queues)))
         put("service_cost_usd", month, labor + variable)

@@ -63,6 +63,17 @@ class ChannelMix(_Frozen):
         return {ch: getattr(self, ch.value) / total for ch in Channel} if total > 0 else {}
 
 
+class Segment(_Frozen):
+    """A customer segment; unset values fall back to the ``customers`` section's."""
+
+    name: str = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_\-]+$")
+    share: float = Field(gt=0, description="share of customers (normalised over segments)")
+    price_usd_per_month: Optional[NonNeg] = None
+    monthly_churn: Optional[Annotated[float, Field(gt=0, lt=1)]] = None
+    contact_rate_multiplier: NonNeg = 1.0
+    referral_multiplier: NonNeg = 1.0
+
+
 class CustomerConfig(_Frozen):
     """The customer base (FACTS.md §5 for the forms)."""
 
@@ -79,6 +90,33 @@ class CustomerConfig(_Frozen):
     satisfaction_initial_mean: float = Field(0.83, gt=0, lt=1)
     satisfaction_initial_sd: float = Field(0.10, ge=0, le=0.5)
     initial_tenure_max_months: int = Field(48, ge=0, le=600)
+    segments: tuple[Segment, ...] = Field((), description="optional segments; none = one segment")
+    spend_cv: float = Field(0.0, ge=0, le=5, description="CV of individual spend around the price (lognormal)")
+    upsell_rate_per_month: Prob = Field(0.0, description="monthly upsell probability of a fully satisfied customer")
+    upsell_usd_per_month: NonNeg = Field(0.0, description="monthly spend one upsell adds")
+    contact_satisfaction_sensitivity: float = Field(
+        0.0, ge=0, le=10, description="contacts x exp(k (S_ref - S)), capped at 3x: unhappy customers call more")
+    referral_heterogeneity_shape: Optional[float] = Field(
+        2.0, gt=0, description="Gamma shape of individual referral propensity (mean 1); null = identical")
+
+    def segment_table(self) -> list[Segment]:
+        """The segments with every value filled in (one default segment when none is given)."""
+        if not self.segments:
+            return [Segment(name="all", share=1.0, price_usd_per_month=self.price_usd_per_month,
+                            monthly_churn=self.monthly_churn)]
+        return [sg.model_copy(update={
+            "price_usd_per_month": self.price_usd_per_month if sg.price_usd_per_month is None else sg.price_usd_per_month,
+            "monthly_churn": self.monthly_churn if sg.monthly_churn is None else sg.monthly_churn,
+        }) for sg in self.segments]
+
+
+class MarketConfig(_Frozen):
+    """Who can still become a customer. ``size: null`` = an unlimited market (acquisition never saturates)."""
+
+    size: Optional[int] = Field(None, ge=1, le=50_000_000, description="addressable people incl. customers")
+    marketing_p_per_month: Prob = Field(0.0, description="Bass p: monthly adoption chance of a prospect from marketing")
+    network: Literal["fully_mixed", "random"] = "fully_mixed"
+    mean_degree: float = Field(20.0, gt=0, le=1_000, description="contacts per person in a random network")
 
 
 class ExperienceConfig(_Frozen):
@@ -95,11 +133,17 @@ class ExperienceConfig(_Frozen):
     churn_beta: NonNeg = Field(2.85, description="logit churn per unit of satisfaction below the reference")
     satisfaction_ref: Optional[Prob] = Field(None, description="null = initial mean satisfaction")
     unresolved_churn_gamma: NonNeg = Field(1.0, description="logit churn added in a month with an unresolved issue")
+    effort_weight: NonNeg = Field(0.05, description="score lost per unit of effort (repeat contact, transfer, retold story)")
+    empathy_weight: NonNeg = Field(1.0, description="score gained per unit of agent empathy")
+    dead_end_weight: NonNeg = Field(0.15, description="score lost at a bot dead end (FACTS #58)")
+    proactive_bonus: NonNeg = Field(0.05, description="score gained when we reached out first")
     survey_response_rate: Prob = 0.15
+    ces_noise_sd: NonNeg = 0.5
     csat_noise_sd: NonNeg = 0.5
     nps_noise_sd: NonNeg = 1.2
     referral_rate_per_promoter_month: Prob = 0.03
     referral_conversion: Prob = 0.13
+    negative_wom_multiplier: NonNeg = Field(1.5, description="detractors deter this many times a promoter's referrals (FACTS §5)")
 
     @model_validator(mode="after")
     def _weights(self) -> "ExperienceConfig":
@@ -134,6 +178,7 @@ class Scenario(_Frozen):
     experience: ExperienceConfig = ExperienceConfig()
     channels: Channels
     costs: CostConfig = CostConfig()
+    market: MarketConfig = MarketConfig()
     investment: Optional[Investment] = None
 
     def semantic_issues(self) -> list[tuple[tuple, str]]:
@@ -150,6 +195,19 @@ class Scenario(_Frozen):
                 issues.append((("customers", "channel_mix", ch.value), f"customers use {ch.value}, which is not configured under channels"))
             elif share > 0 and sum(configured[ch].agents_by_hour) == 0:
                 issues.append((("channels", ch.value, "agents_by_hour"), "no agent in any hour, but customers contact this channel"))
+        names = [sg.name for sg in self.customers.segments]
+        for i, name in enumerate(names):
+            if names.index(name) != i:
+                issues.append((("customers", "segments", i, "name"), f"segment '{name}' appears twice"))
+        if self.market.size is not None and self.market.size < self.customers.initial:
+            issues.append((("market", "size"), f"{self.market.size} is smaller than customers.initial ({self.customers.initial})"))
+        if self.market.size is None and self.market.marketing_p_per_month > 0:
+            issues.append((("market", "marketing_p_per_month"), "needs market.size; an unlimited market uses customers.acquisition_per_month"))
+        if self.market.size is not None and self.customers.acquisition_per_month > 0:
+            issues.append((("customers", "acquisition_per_month"), "a finite market (market.size) acquires through "
+                           "market.marketing_p_per_month; set this to 0"))
+        if self.market.size is None and self.market.network != "fully_mixed":
+            issues.append((("market", "network"), "a network needs market.size"))
         if self.investment is not None:
             if self.investment.name == Arm.BASELINE.value:
                 issues.append((("investment", "name"), "'baseline' is reserved for the no-investment arm"))

@@ -40,6 +40,10 @@ class Stream(IntEnum):
     ACQUISITION = 12  # marketing acquisitions per month
     MESA = 13  # the generator handed to mesa.Model (not used for model logic)
     NPS = 14  # relationship-survey noise per customer and month
+    UPSELL = 15  # upsell uniform per customer and month
+    NETWORK = 16  # the social network (a world draw, identical in every arm)
+    ADOPTION = 17  # adoption uniform per prospect and month (finite market)
+    WOM = 18  # negative word-of-mouth uniforms per customer and month
 
 
 def seed_sequence(root_seed: int, replication: int, stream: Stream, *key: int) -> np.random.SeedSequence:

@@ -76,5 +76,5 @@ def test_beta_churn_gives_shifted_beta_geometric_retention(seed):
 def test_customers_get_the_same_draws_whatever_the_population_size():
     """Prefix stability: customer i's attributes do not depend on how many customers exist."""
     small, big = cohort(5_000, 0.05, 50, 9), cohort(9_000, 0.05, 50, 9)
-    assert np.array_equal(small.churn_propensity[:5_000], big.churn_propensity[:5_000])
-    assert np.array_equal(small.satisfaction[:5_000], big.satisfaction[:5_000])
+    assert np.array_equal(small.pop.churn_propensity[:5_000], big.pop.churn_propensity[:5_000])
+    assert np.array_equal(small.pop.satisfaction[:5_000], big.pop.satisfaction[:5_000])

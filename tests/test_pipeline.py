@@ -75,3 +75,24 @@ def test_training_costs_add_up_to_the_scenario(small_world, small_investments):
     heads = rates.headcount["phone"] + rates.headcount["chat"]
     assert costs[0] == pytest.approx(heads * (lever.program_fee_usd_per_agent + lever.training_hours_per_agent * rates.loaded_usd_per_paid_hour))
     assert (costs[1:] == heads * lever.refresher_usd_per_agent_month).all()
+
+
+def test_worse_service_means_fewer_promoters_and_referrals(small_world):
+    good = load_scenario(small_world)
+    phone = good.channels.phone.model_copy(update={"agents_by_hour": tuple(min(a, 1) for a in good.channels.phone.agents_by_hour)})
+    bad = good.model_copy(update={"channels": good.channels.model_copy(update={"phone": phone})})
+    ref_good = ref_bad = 0.0
+    for rep in range(3):
+        g, b = run_arm(good, None, rep, 2), run_arm(bad, None, rep, 2)
+        assert np.nanmean(b.monthly["promoters_share"][1:]) < np.nanmean(g.monthly["promoters_share"][1:])
+        ref_good += np.nansum(g.monthly["referred"])
+        ref_bad += np.nansum(b.monthly["referred"])
+    assert ref_bad < ref_good
+
+
+def test_new_metrics_are_reported(small_world):
+    m = run_arm(load_scenario(small_world), None, 0, 1).monthly
+    for k in ("ces", "repeat_contacts", "upsell_revenue_usd", "deterred", "clv_expected_usd",
+              "ltv_expected_usd@cohort=0", "churned@segment=premium", "active_customers@segment=basic"):
+        assert k in m and np.isfinite(m[k][1:]).all(), k
+    assert 1 <= np.nanmin(m["ces"]) and np.nanmax(m["ces"]) <= 7

@@ -1,14 +1,13 @@
 """The Mesa model of customers: who contacts us, how they feel, who leaves, who joins.
 
-Customer state lives in numpy arrays indexed by customer id (one Python object per customer costs
-~60× the CPU and ~30× the memory, FACTS.md §6). Ids are never reused; a churned customer keeps its
-row with ``active = False``. Every random draw is keyed by (stream, month) or by id block and is
-prefix-stable, so two arms share the draws of every customer they have in common (CRN).
+Customer state lives in numpy arrays (:mod:`sim.abm.population`): one Python object per customer
+costs ~60× the CPU and ~30× the memory (FACTS.md §6). Every draw is keyed by (stream, month) or by
+id block and is prefix-stable, so two arms share the draws of every customer they have in common.
 
 Monthly order of events: the customers active at the start of the month may contact us
-(``propose_contacts``); the pipeline serves them and hands back experiences (``absorb``); then
-``step`` ages satisfaction, decides churn, collects revenue from survivors, and adds referred and
-marketing customers, who can contact us from the next month on.
+(``propose_contacts``); the pipeline serves them and hands back episodes (``absorb``); ``step``
+then lets satisfaction drift, decides churn, collects spend (and upsells) from survivors, measures
+NPS, and acquires through marketing and word of mouth; new customers contact us from next month.
 """
 
 from __future__ import annotations
@@ -19,9 +18,14 @@ import mesa
 import numpy as np
 from scipy.special import expit, logit
 
+from sim.abm import acquisition
+from sim.abm.cohorts import CohortLedger
+from sim.abm.population import Population
 from sim.experience import likelihood_to_recommend, nps
-from sim.scenario import CustomerConfig, ExperienceConfig
-from sim.streams import CUSTOMER_BLOCK, Stream, Streams
+from sim.scenario import CustomerConfig, ExperienceConfig, MarketConfig
+from sim.streams import Stream, Streams
+
+CONTACT_RATE_CAP = 3.0  # unhappy customers contact at most 3x their segment's base rate
 
 
 @dataclass(frozen=True)
@@ -41,138 +45,140 @@ class CustomerModel(mesa.Model):
         experience: experience-to-loyalty settings.
         channel_shares: share of contacts per channel code (sums to 1).
         streams: the replication's named streams.
+        market: who can still become a customer (default: an unlimited market).
+        discount_rate_annual: for cohort lifetime values.
     """
 
-    def __init__(self, customers: CustomerConfig, experience: ExperienceConfig,
-                 channel_shares: np.ndarray, streams: Streams) -> None:
+    def __init__(self, customers: CustomerConfig, experience: ExperienceConfig, channel_shares: np.ndarray,
+                 streams: Streams, market: MarketConfig | None = None, discount_rate_annual: float = 0.10) -> None:
         super().__init__(rng=streams.rng(Stream.MESA))
         self.cfg, self.exp, self.streams = customers, experience, streams
+        self.market = market or MarketConfig()
         self.channel_cdf = np.cumsum(channel_shares) / np.sum(channel_shares)
         self.month = 0  # our own clock (Mesa's counters change across versions)
         self.last_metrics: dict[str, float] = {}
-        self.n_ids = 0
-        cap = max(CUSTOMER_BLOCK, customers.initial * 2)
-        self.active = np.zeros(cap, bool)
-        self.satisfaction = np.zeros(cap)
-        self.own_level = np.zeros(cap)  # where satisfaction drifts back to without contacts
-        self.churn_propensity = np.zeros(cap)
-        self.tenure_months = np.zeros(cap, np.int64)
-        self.referred = np.zeros(cap, bool)
-        self._contacted = np.zeros(cap, bool)
-        self._unresolved = np.zeros(cap, bool)
-        self._add(customers.initial, initial=True)
-        self.s_ref = (experience.satisfaction_ref if experience.satisfaction_ref is not None
-                      else customers.satisfaction_initial_mean)
+        size = self.market.size
+        self.pop = Population(customers, streams, 2 * customers.initial if size is None else size)
+        self.pop.ensure(customers.initial if size is None else size)
+        self.pop.join(np.arange(customers.initial), 0, keep_tenure=True)
+        self.network = None
+        if size is not None and self.market.network == "random":
+            self.network = acquisition.random_network(size, self.market.mean_degree, streams.rng(Stream.NETWORK))
+        self.s_ref = experience.satisfaction_ref if experience.satisfaction_ref is not None else customers.satisfaction_initial_mean
+        self.ledger = CohortLedger(discount_rate_annual)
 
-    # ---- population --------------------------------------------------------------------
-    def _block(self, b: int) -> dict[str, np.ndarray]:
-        """Fixed attributes of ids in block ``b`` (drawn identically in every arm)."""
-        rng = self.streams.rng(Stream.CUSTOMERS, b)
-        c = self.cfg
-        if c.churn_concentration is None:
-            theta = np.full(CUSTOMER_BLOCK, c.monthly_churn)
-            rng.random(CUSTOMER_BLOCK)  # keep the stream's layout independent of the setting
-        else:
-            a, b_ = c.monthly_churn * c.churn_concentration, (1 - c.monthly_churn) * c.churn_concentration
-            theta = rng.beta(a, b_, CUSTOMER_BLOCK)
-        level = np.clip(c.satisfaction_initial_mean + c.satisfaction_initial_sd * rng.standard_normal(CUSTOMER_BLOCK), 0.01, 0.99)
-        tenure = rng.integers(0, c.initial_tenure_max_months + 1, CUSTOMER_BLOCK)
-        return {"theta": np.clip(theta, 1e-9, 1 - 1e-9), "level": level, "tenure": tenure}
-
-    def _grow(self, need: int) -> None:
-        cap = self.active.size
-        if need <= cap:
-            return
-        new = max(need, 2 * cap)
-        for name in ("active", "satisfaction", "own_level", "churn_propensity", "tenure_months",
-                     "referred", "_contacted", "_unresolved"):
-            arr = getattr(self, name)
-            grown = np.zeros(new, arr.dtype)
-            grown[:cap] = arr
-            setattr(self, name, grown)
-
-    def _add(self, n: int, initial: bool = False, referred: int = 0) -> None:
-        """Add ``n`` customers; the last ``referred`` of them came through referrals."""
-        if n <= 0:
-            return
-        lo, hi = self.n_ids, self.n_ids + n
-        self._grow(hi)
-        for b in range(lo // CUSTOMER_BLOCK, (hi - 1) // CUSTOMER_BLOCK + 1):
-            attrs = self._block(b)
-            s, e = max(lo, b * CUSTOMER_BLOCK), min(hi, (b + 1) * CUSTOMER_BLOCK)
-            off = slice(s - b * CUSTOMER_BLOCK, e - b * CUSTOMER_BLOCK)
-            self.churn_propensity[s:e] = attrs["theta"][off]
-            self.own_level[s:e] = attrs["level"][off]
-            self.satisfaction[s:e] = attrs["level"][off]
-            self.tenure_months[s:e] = attrs["tenure"][off] if initial else 0
-        self.active[lo:hi] = True
-        self.referred[hi - referred:hi] = referred > 0
-        self.n_ids = hi
-
-    def close(self) -> None:
-        """Drop the state arrays: Mesa 3.3 keeps models alive, so a finished run must free its memory."""
-        for name in ("active", "satisfaction", "own_level", "churn_propensity", "tenure_months",
-                     "referred", "_contacted", "_unresolved"):
-            setattr(self, name, np.zeros(0, getattr(self, name).dtype))
-        self.n_ids = 0
+    # Backwards-compatible views used by tests and the pipeline.
+    @property
+    def n_ids(self) -> int:
+        return self.pop.n
 
     @property
     def active_count(self) -> int:
-        return int(self.active[: self.n_ids].sum())
+        return int(self.pop.active.sum())
+
+    def close(self) -> None:
+        """Free the state arrays: Mesa 3.3 keeps models alive, so a finished run must free its memory."""
+        self.pop.free()
+        self.network = None
 
     # ---- the month ---------------------------------------------------------------------
+    def contact_rates(self) -> np.ndarray:
+        """Contacts per month wanted by each id (active or not)."""
+        p = self.pop
+        rate = self.cfg.contact_rate_per_month * p.contact_multiplier[p.segment]
+        k = self.cfg.contact_satisfaction_sensitivity
+        if k > 0:
+            rate = rate * np.minimum(np.exp(k * (self.s_ref - p.satisfaction)), CONTACT_RATE_CAP)
+        return rate
+
     def propose_contacts(self) -> ContactRequests:
-        """Contacts wanted this month by the customers active now."""
-        month, n = self.month + 1, self.n_ids
-        counts = self.streams.rng(Stream.CONTACT_COUNT, month).poisson(self.cfg.contact_rate_per_month, n)
+        """Contacts wanted this month by the customers active now (thinning of a maximal Poisson rate)."""
+        month, n, p = self.month + 1, self.pop.n, self.pop
+        cap = CONTACT_RATE_CAP if self.cfg.contact_satisfaction_sensitivity > 0 else 1.0
+        lam_max = self.cfg.contact_rate_per_month * float(p.contact_multiplier.max()) * cap
+        counts = self.streams.rng(Stream.CONTACT_COUNT, month).poisson(lam_max, n)
         total = int(counts.sum())
         ids = np.repeat(np.arange(n, dtype=np.int64), counts)
         pidx = np.arange(total, dtype=np.int64)
-        u = self.streams.rng(Stream.CHANNEL, month).random(total)
-        channel = np.searchsorted(self.channel_cdf, u, side="right").astype(np.int8)
-        keep = self.active[ids]
+        accept_u = self.streams.rng(Stream.CONTACT_ACCEPT, month).random(total)
+        channel_u = self.streams.rng(Stream.CHANNEL, month).random(total)
+        rate = self.contact_rates()
+        keep = p.active[ids] & (accept_u * lam_max < rate[ids]) if total else np.zeros(0, bool)
+        channel = np.searchsorted(self.channel_cdf, channel_u, side="right").astype(np.int8)
         return ContactRequests(ids[keep], channel[keep], pidx[keep])
 
     def absorb(self, ids: np.ndarray, episode_score: np.ndarray, unresolved_ids: np.ndarray) -> None:
-        """Move each contacting customer's satisfaction toward this month's episode."""
-        w = self.exp.memory_weight / (1.0 + self.tenure_months[ids] / self.exp.memory_tenure_scale_months)
-        self.satisfaction[ids] += w * (episode_score - self.satisfaction[ids])
-        self._contacted[ids] = True
-        self._unresolved[unresolved_ids] = True
+        """Move each contacting customer's satisfaction toward this month's episode (memory fades with tenure)."""
+        p = self.pop
+        w = self.exp.memory_weight / (1.0 + p.tenure_months[ids] / self.exp.memory_tenure_scale_months)
+        p.satisfaction[ids] += w * (episode_score - p.satisfaction[ids])
+        p.contacted[ids] = True
+        p.unresolved[unresolved_ids] = True
 
     def step(self) -> None:
-        """Close the month: drift, churn, revenue, referrals, acquisition; metrics in ``last_metrics``."""
+        """Close the month; its metrics are left in ``last_metrics``."""
         self.month += 1
-        m, n, e, c = self.month, self.n_ids, self.exp, self.cfg
-        act = self.active[:n]
-        quiet = act & ~self._contacted[:n]
-        self.satisfaction[:n][quiet] += e.drift_to_baseline * (self.own_level[:n][quiet] - self.satisfaction[:n][quiet])
+        m, e, c, p = self.month, self.exp, self.cfg, self.pop
+        n = p.n
+        act = p.active.copy()
+        quiet = act & ~p.contacted
+        p.satisfaction[quiet] += e.drift_to_baseline * (p.own_level[quiet] - p.satisfaction[quiet])
 
-        z = (logit(self.churn_propensity[:n]) + e.churn_beta * (self.s_ref - self.satisfaction[:n])
-             + e.unresolved_churn_gamma * self._unresolved[:n])
-        churn = act & (self.streams.rng(Stream.CHURN, m).random(n) < expit(z))
-        self.active[:n][churn] = False
-        act = self.active[:n]
-        survivors = int(act.sum())
+        hazard = expit(logit(p.churn_propensity) + e.churn_beta * (self.s_ref - p.satisfaction)
+                       + e.unresolved_churn_gamma * p.unresolved)
+        churn = act & (self.streams.rng(Stream.CHURN, m).random(n) < hazard)
+        p.active[churn] = False
+        act = p.active.copy()
 
-        ltr = likelihood_to_recommend(self.satisfaction[:n], e.nps_noise_sd * self.streams.rng(Stream.NPS, m).standard_normal(n))
-        promoters = act & (ltr >= 9)
-        p_refer = e.referral_rate_per_promoter_month * e.referral_conversion
-        n_referred = int((promoters & (self.streams.rng(Stream.REFERRAL, m).random(n) < p_refer)).sum())
-        n_marketing = int(self.streams.rng(Stream.ACQUISITION, m).poisson(c.acquisition_per_month))
+        happy = np.clip((p.satisfaction - self.s_ref) / max(1e-9, 1.0 - self.s_ref), 0.0, 1.0)
+        upsell = act & (self.streams.rng(Stream.UPSELL, m).random(n) < c.upsell_rate_per_month * happy)
+        p.extra_spend_usd[upsell] += c.upsell_usd_per_month
+        spend = p.spend_usd()
+        revenue = float(spend[act].sum())
 
-        self.last_metrics = {
-            "active_customers": float(survivors),
-            "churned": float(churn.sum()),
-            "acquired": float(n_marketing + n_referred),
-            "referred": float(n_referred),
-            "revenue_usd": survivors * c.price_usd_per_month,
-            "gross_margin_usd": survivors * c.price_usd_per_month * c.gross_margin,
-            "nps": nps(ltr[act]),
-            "satisfaction_mean": float(self.satisfaction[:n][act].mean()) if survivors else float("nan"),
-            "contacted_customers": float(self._contacted[:n].sum()),
+        ltr = likelihood_to_recommend(p.satisfaction, e.nps_noise_sd * self.streams.rng(Stream.NPS, m).standard_normal(n))
+        promoters, detractors = act & (ltr >= 9), act & (ltr <= 6)
+        rho = e.referral_rate_per_promoter_month * e.referral_conversion * p.referral_propensity
+        pos, neg = np.where(promoters, rho, 0.0), np.where(detractors, e.negative_wom_multiplier * rho, 0.0)
+
+        metrics = {
+            "active_customers": float(act.sum()), "churned": float(churn.sum()),
+            "revenue_usd": revenue, "gross_margin_usd": revenue * c.gross_margin,
+            "upsell_revenue_usd": float(p.extra_spend_usd[act].sum()), "upsells": float(upsell.sum()),
+            "nps": nps(ltr[act]), "promoters_share": float(promoters.sum() / max(1, act.sum())),
+            "detractors_share": float(detractors.sum() / max(1, act.sum())),
+            "satisfaction_mean": float(p.satisfaction[act].mean()) if act.any() else float("nan"),
+            "contacted_customers": float(p.contacted.sum()),
         }
-        self.tenure_months[:n][act] += 1
-        self._contacted[:n] = False
-        self._unresolved[:n] = False
-        self._add(n_marketing + n_referred, referred=n_referred)
+        metrics.update(self.ledger.record(m, p, act, spend * c.gross_margin, hazard))
+        if len(p.segments) > 1:
+            for code, sg in enumerate(p.segments):
+                in_seg = p.segment == code
+                metrics[f"active_customers@segment={sg.name}"] = float((act & in_seg).sum())
+                metrics[f"churned@segment={sg.name}"] = float((churn & in_seg).sum())
+                metrics[f"revenue_usd@segment={sg.name}"] = float(spend[act & in_seg].sum())
+
+        p.tenure_months[act] += 1
+        p.contacted[:] = False
+        p.unresolved[:] = False
+        self._acquire(m, pos, neg, metrics)
+        self.last_metrics = metrics
+
+    def _acquire(self, m: int, pos: np.ndarray, neg: np.ndarray, metrics: dict) -> None:
+        p, n = self.pop, self.pop.n
+        if self.market.size is None:
+            got = acquisition.unlimited(pos, neg, self.streams.rng(Stream.REFERRAL, m).random(n),
+                                        self.streams.rng(Stream.WOM, m).random(n),
+                                        int(self.streams.rng(Stream.ACQUISITION, m).poisson(self.cfg.acquisition_per_month)))
+            first = p.n
+            p.ensure(first + got.marketing + got.referred)
+            new = np.arange(first, p.n)
+            p.join(new, m, referred=np.arange(new.size) >= got.marketing)
+        else:
+            got = acquisition.finite(~p.ever, pos, neg, self.streams.rng(Stream.ADOPTION, m).random(n),
+                                     self.market.marketing_p_per_month, self.market.size, self.network,
+                                     self.market.mean_degree)
+            p.join(got.ids_marketing, m, referred=False)
+            p.join(got.ids_referred, m, referred=True)
+        metrics.update(acquired=float(got.marketing + got.referred), referred=float(got.referred),
+                       deterred=float(got.deterred))
