@@ -60,7 +60,7 @@ def main() -> None:
     n = rng.poisson(100 / 3600 * horizon)
     arrival = np.sort(rng.random(n) * horizon)
     patience, work = rng.exponential(180.0, n), rng.exponential(300.0, n)
-    batch = ContactBatch(np.arange(n), np.zeros(n, np.int8), arrival, patience, work, rng.random(n))
+    batch = ContactBatch.simple(np.arange(n), np.zeros(n, np.int8), arrival, patience, work, rng.random(n))
     spec = [QueueSpec((10,) * 24, 20.0, 0.8)]
     a_l, p_l, w_l = arrival.tolist(), patience.tolist(), work.tolist()
 

@@ -33,7 +33,8 @@ class LaborRates(BaseModel):
     loaded_usd_per_agent_month: float
     loaded_usd_per_paid_hour: float
     floor_hours_per_fte_month: float
-    headcount: dict[Channel, int]
+    headcount: dict[str, int]  # per scheduled group (a channel's own agents are named after the channel)
+    group_channels: dict[str, tuple[Channel, ...]] = {}
 
 
 class StaffingLever(_Frozen):
@@ -87,7 +88,9 @@ class TrainingLever(_Frozen):
     fcr_gain: float = Field(0.05, ge=0, le=1, description="absolute FCR gain at full effect")
 
     def trained_heads(self, rates: LaborRates) -> int:
-        return sum(rates.headcount.get(ch, 0) for ch in self.channels)
+        """Heads of every group that serves at least one of the trained channels."""
+        return sum(heads for name, heads in rates.headcount.items()
+                   if set(rates.group_channels.get(name, ())) & set(self.channels))
 
     def costs_usd(self, horizon_months: int, rates: LaborRates, days_per_month: int) -> np.ndarray:
         out = np.zeros(horizon_months + 1)

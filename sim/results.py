@@ -23,7 +23,8 @@ import pandas as pd
 
 from sim.experiment import Experiment
 from sim.finance import appraise
-from sim.pipeline import CHANNELS, ArmRun
+from sim.operations import CHANNELS
+from sim.pipeline import ArmRun
 from sim.types import Arm
 
 GLOSSARY = {

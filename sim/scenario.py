@@ -16,40 +16,10 @@ from typing import Annotated, Literal, Optional
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from sim.investments import Investment, LaborRates
+from sim.scenario_centre import AgentGroupConfig, Channels, EscalationConfig, ReasonConfig
 from sim.types import Arm, Channel
 
-Prob = Annotated[float, Field(ge=0.0, le=1.0)]
-NonNeg = Annotated[float, Field(ge=0.0)]
-Hours24 = Annotated[tuple[NonNeg, ...], Field(min_length=24, max_length=24)]
-Agents24 = Annotated[tuple[Annotated[int, Field(ge=0, le=100_000)], ...], Field(min_length=24, max_length=24)]
-
-
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class ChannelConfig(_Frozen):
-    """One human-served channel: demand shape, work content, patience, staffing and targets."""
-
-    hourly_profile: Hours24 = Field(description="relative arrival weight per hour of day, 00..23")
-    agents_by_hour: Agents24 = Field(description="agents on the floor per hour of day, 00..23")
-    aht_mean_s: float = Field(gt=0, le=86_400, description="mean handle time, seconds (lognormal)")
-    aht_cv: float = Field(1.0, gt=0, le=10, description="coefficient of variation of handle time")
-    patience_mean_s: Optional[float] = Field(gt=0, description="mean exponential patience, s; null = never abandons")
-    expected_wait_s: float = Field(gt=0, description="wait the customer expects; longer waits hurt (asymmetric)")
-    sl_threshold_s: float = Field(gt=0, description="service-level threshold, seconds")
-    fcr: Prob = Field(description="probability an answered contact resolves the issue")
-    cost_per_contact_usd: NonNeg = Field(0.0, description="variable cost per offered contact")
-
-
-class Channels(_Frozen):
-    """The channels the business runs; at least one."""
-
-    phone: Optional[ChannelConfig] = None
-    chat: Optional[ChannelConfig] = None
-
-    def configured(self) -> dict[Channel, ChannelConfig]:
-        return {ch: getattr(self, ch.value) for ch in Channel if getattr(self, ch.value) is not None}
+from sim.scenario_centre import NonNeg, Prob, _Frozen  # noqa: E402  (shared field types)
 
 
 class ChannelMix(_Frozen):
@@ -57,6 +27,8 @@ class ChannelMix(_Frozen):
 
     phone: NonNeg = 0.0
     chat: NonNeg = 0.0
+    email: NonNeg = 0.0
+    social: NonNeg = 0.0
 
     def shares(self) -> dict[Channel, float]:
         total = sum(getattr(self, ch.value) for ch in Channel)
@@ -174,9 +146,13 @@ class Scenario(_Frozen):
     discount_rate_annual: float = Field(0.10, ge=0.0, le=1.0, description="annual effective discount rate")
     days_per_month: int = Field(30, ge=28, le=31)
     interval_min: Literal[15, 30, 60] = 60
+    day_volume_cv: float = Field(0.0, ge=0, le=3, description="CV of the day-level volume multiplier (FACTS §3: ~0.24)")
     customers: CustomerConfig
     experience: ExperienceConfig = ExperienceConfig()
     channels: Channels
+    reasons: tuple[ReasonConfig, ...] = Field((), description="contact reasons; none = one general reason")
+    agent_groups: tuple[AgentGroupConfig, ...] = Field((), description="multi-skilled or level-2 agent groups")
+    escalation: EscalationConfig = EscalationConfig()
     costs: CostConfig = CostConfig()
     market: MarketConfig = MarketConfig()
     investment: Optional[Investment] = None
@@ -190,11 +166,16 @@ class Scenario(_Frozen):
         mix = self.customers.channel_mix.shares()
         if self.customers.contact_rate_per_month > 0 and not mix:
             issues.append((("customers", "channel_mix"), "shares sum to 0 but customers contact us"))
+        group_staff = {ch: 0 for ch in Channel}
+        for g in self.agent_groups:
+            for ch in g.channels:
+                group_staff[ch] += sum(g.agents_by_hour) if g.level == 1 else 0
         for ch, share in mix.items():
             if share > 0 and ch not in configured:
                 issues.append((("customers", "channel_mix", ch.value), f"customers use {ch.value}, which is not configured under channels"))
-            elif share > 0 and sum(configured[ch].agents_by_hour) == 0:
-                issues.append((("channels", ch.value, "agents_by_hour"), "no agent in any hour, but customers contact this channel"))
+            elif share > 0 and sum(configured[ch].agents_by_hour) + group_staff[ch] == 0:
+                issues.append((("channels", ch.value, "agents_by_hour"), "no agent in any hour (here or in agent_groups), but customers contact this channel"))
+        issues += self._centre_issues(configured)
         names = [sg.name for sg in self.customers.segments]
         for i, name in enumerate(names):
             if names.index(name) != i:
@@ -221,6 +202,30 @@ class Scenario(_Frozen):
                         issues.append((where, f"lever uses channel {ch.value}, which is not configured"))
         return issues
 
+    def _centre_issues(self, configured) -> list[tuple[tuple, str]]:
+        issues: list[tuple[tuple, str]] = []
+        reason_names = [r.name for r in self.reasons]
+        for i, name in enumerate(reason_names):
+            if reason_names.index(name) != i:
+                issues.append((("reasons", i, "name"), f"reason '{name}' appears twice"))
+        for ch, cfg in configured.items():
+            if ch.deferrable and cfg.patience_mean_s is not None:
+                issues.append((("channels", ch.value, "patience_mean_s"), f"{ch.value} is deferrable work: nobody abandons it; set null"))
+            if ch.deferrable and (cfg.bot is not None or cfg.callback is not None):
+                issues.append((("channels", ch.value), "bots and callbacks apply to live channels (phone, chat) only"))
+            if cfg.bot is not None:
+                for name in cfg.bot.containment_by_reason:
+                    if name not in reason_names:
+                        issues.append((("channels", ch.value, "bot", "containment_by_reason", name), f"no reason named '{name}' under reasons"))
+        for i, g in enumerate(self.agent_groups):
+            for ch in g.channels:
+                if ch not in configured:
+                    issues.append((("agent_groups", i, "channels"), f"{ch.value} is not configured under channels"))
+            for name in g.reasons or ():
+                if name not in reason_names:
+                    issues.append((("agent_groups", i, "reasons"), f"no reason named '{name}' under reasons"))
+        return issues
+
     # ---- derived quantities -------------------------------------------------------------
     def world(self) -> "Scenario":
         """The same business without the investment (the baseline arm)."""
@@ -235,22 +240,26 @@ class Scenario(_Frozen):
         c = self.costs
         loaded_year = c.agent_salary_usd_per_year * c.load_factor
         floor_hours_per_fte = c.paid_hours_per_year / 12.0 * (1.0 - c.shrinkage)
-        heads = {
-            ch: math.ceil(sum(cfg.agents_by_hour) * self.days_per_month / floor_hours_per_fte - 1e-9)
-            for ch, cfg in self.channels.configured().items()
-        }
+        heads, group_channels = {}, {}
+        for name, channels, agents in self.staffing_groups():
+            heads[name] = math.ceil(sum(agents) * self.days_per_month / floor_hours_per_fte - 1e-9)
+            group_channels[name] = channels
         return LaborRates(
             loaded_usd_per_agent_month=loaded_year / 12.0,
             loaded_usd_per_paid_hour=loaded_year / c.paid_hours_per_year,
             floor_hours_per_fte_month=floor_hours_per_fte,
             headcount=heads,
+            group_channels=group_channels,
         )
+
+    def staffing_groups(self) -> list[tuple[str, tuple[Channel, ...], tuple[int, ...]]]:
+        """(name, channels, agents by hour) of every scheduled group: one per channel, then agent_groups."""
+        out = [(ch.value, (ch,), tuple(cfg.agents_by_hour)) for ch, cfg in self.channels.configured().items()]
+        return out + [(f"group:{g.name}", tuple(g.channels), tuple(g.agents_by_hour)) for g in self.agent_groups]
 
     def labor_cost_usd_per_month(self) -> float:
         """Baseline labour and tooling: the schedule's floor hours grossed up for shrinkage."""
         rates = self.labor_rates()
-        fte = sum(
-            sum(cfg.agents_by_hour) * self.days_per_month / rates.floor_hours_per_fte_month
-            for cfg in self.channels.configured().values()
-        )
+        fte = sum(sum(agents) * self.days_per_month / rates.floor_hours_per_fte_month
+                  for _, _, agents in self.staffing_groups())
         return fte * (rates.loaded_usd_per_agent_month + self.costs.tooling_usd_per_agent_month)

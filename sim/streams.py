@@ -31,9 +31,9 @@ class Stream(IntEnum):
     CONTACT_ACCEPT = 3  # thinning uniform: does a potential contact become a real one
     CHANNEL = 4  # channel choice uniform
     ARRIVAL = 5  # day / hour / second within hour of each potential contact
-    PATIENCE = 6  # patience of each potential contact (standard exponential)
-    HANDLE = 7  # work content of each potential contact (standard normal for the lognormal)
-    RESOLVE = 8  # resolution uniform of each potential contact
+    PATIENCE = 6  # standard exponentials per potential contact and attempt: patience, follow-up delay
+    HANDLE = 7  # work-content uniform of each potential contact (inverse CDF of its distribution)
+    RESOLVE = 8  # decision uniforms per potential contact and attempt (resolution, transfer, bot, …)
     SURVEY = 9  # survey response and answer noise
     CHURN = 10  # churn uniform per customer and month
     REFERRAL = 11  # referral uniforms per customer and month
@@ -44,6 +44,8 @@ class Stream(IntEnum):
     NETWORK = 16  # the social network (a world draw, identical in every arm)
     ADOPTION = 17  # adoption uniform per prospect and month (finite market)
     WOM = 18  # negative word-of-mouth uniforms per customer and month
+    REASON = 19  # contact reason of each potential contact
+    DAY = 20  # day-level volume multipliers of a month (over-dispersion)
 
 
 def seed_sequence(root_seed: int, replication: int, stream: Stream, *key: int) -> np.random.SeedSequence:

@@ -10,6 +10,13 @@ class Channel(str, Enum):
 
     PHONE = "phone"
     CHAT = "chat"
+    EMAIL = "email"
+    SOCIAL = "social"
+
+    @property
+    def deferrable(self) -> bool:
+        """E-mail and social messages wait in a backlog; nobody abandons them."""
+        return self in (Channel.EMAIL, Channel.SOCIAL)
 
     @property
     def code(self) -> int:

@@ -41,8 +41,8 @@ def test_run_writes_the_results_layout(tmp_path, small_world, small_investments,
     intervals = pd.read_parquet(out / "intervals.parquet")
     for col in ("offered", "answered", "abandoned", "service_level", "asa_s", "abandon_rate", "p_wait", "aht_s", "occupancy"):
         assert col in intervals
-    assert set(intervals["channel"]) == {"phone", "chat"}
-    assert (intervals["answered"] + intervals["abandoned"] == intervals["offered"]).all()
+    assert set(intervals["channel"]) == {"phone", "chat", "email"}
+    assert (intervals["answered"] + intervals["abandoned"] + intervals["backlog"] == intervals["offered"]).all()
 
 
 def test_same_results_on_one_or_two_workers(tmp_path, small_world, small_investments):

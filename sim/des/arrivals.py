@@ -1,10 +1,13 @@
-"""World draws of contacts: when they arrive, how patient they are, how much work they carry.
+"""World draws of contacts: when they arrive, why, how patient they are, how much work they carry.
 
-Attributes are drawn per *potential contact index* from named streams (``Stream.ARRIVAL``,
-``Stream.PATIENCE``, ``Stream.HANDLE``, ``Stream.RESOLVE``), as prefix-stable arrays. The potential
-contacts of a month are numbered in customer-id order by the customer model, so the contact with
-index k has the same arrival time, patience and work content in the baseline and in every
-investment arm (common random numbers), whatever else differs between the arms.
+Everything is drawn per *potential contact index* (numbered in customer-id order by the customer
+model) from named streams, as prefix-stable arrays, so contact k has the same arrival time,
+reason, patience, work content and decision uniforms in the baseline and in every investment arm.
+
+Arrival times are non-homogeneous: a day of the month is drawn with weight
+weekday_weight × day multiplier (one Gamma multiplier per day with CV ``day_volume_cv``, shared by
+all channels: a busy day is busy everywhere — the over-dispersion of FACTS.md §3), then an hour
+from the channel's hourly profile, then a uniform second within the hour.
 """
 
 from __future__ import annotations
@@ -13,48 +16,80 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.special import ndtri
+from scipy.stats import gamma as gamma_dist
 
-from sim.des.contacts import HOURS_PER_DAY, SECONDS_PER_DAY, SECONDS_PER_HOUR, ContactBatch
+from sim.des.contacts import HOURS_PER_DAY, MAX_FOLLOWUPS, SECONDS_PER_DAY, SECONDS_PER_HOUR, ContactBatch, U
 from sim.streams import Stream, Streams
+
+DISTRIBUTIONS = ("lognormal", "gamma", "exponential")
 
 
 @dataclass(frozen=True)
 class DemandSpec:
-    """How one channel's contacts are distributed in time and work.
+    """How one channel's contacts are spread in time and how long they take.
 
     Attributes:
         hourly_profile: relative arrival weight of each hour of the day (24 values, any scale).
-        work_mean_s: mean handle time (lognormal).
-        work_cv: coefficient of variation of the handle time (1.09 in the Anonymous Bank data).
-        patience_mean_s: mean of the exponential patience; ``inf`` for no abandonment.
+        work_mean_s, work_cv: mean and CV of handle time for a reason with aht_factor 1.
+        patience_mean_s: mean of the exponential patience; ``inf`` = never abandons.
+        weekday_weights: relative volume Monday..Sunday (day 0 of month 1 is a Monday).
     """
 
     hourly_profile: tuple[float, ...]
     work_mean_s: float
     work_cv: float
     patience_mean_s: float
+    weekday_weights: tuple[float, ...] = (1.0,) * 7
 
     def __post_init__(self) -> None:
         if len(self.hourly_profile) != HOURS_PER_DAY or min(self.hourly_profile) < 0 or sum(self.hourly_profile) <= 0:
             raise ValueError("hourly_profile needs 24 non-negative weights with a positive sum")
-
-    @property
-    def lognormal_params(self) -> tuple[float, float]:
-        """(mu, sigma) of log handle time with the given mean and CV."""
-        sigma2 = math.log1p(self.work_cv**2)
-        return math.log(self.work_mean_s) - sigma2 / 2.0, math.sqrt(sigma2)
+        if len(self.weekday_weights) != 7 or min(self.weekday_weights) < 0 or sum(self.weekday_weights) <= 0:
+            raise ValueError("weekday_weights needs 7 non-negative weights with a positive sum")
 
 
-def draw_contacts(
-    streams: Streams,
-    month: int,
-    customer_id: np.ndarray,
-    channel: np.ndarray,
-    potential_index: np.ndarray,
-    demand: list[DemandSpec],
-    days: int,
-) -> ContactBatch:
-    """Attach arrival time, patience, work content and a resolution draw to each contact.
+@dataclass(frozen=True)
+class ReasonSpec:
+    """A contact reason: its share, and its handle time relative to the channel's."""
+
+    share: float = 1.0
+    aht_factor: float = 1.0
+    distribution: str = "lognormal"
+    cv: float | None = None  # None: the channel's CV
+
+    def __post_init__(self) -> None:
+        if self.distribution not in DISTRIBUTIONS:
+            raise ValueError(f"distribution must be one of {DISTRIBUTIONS}")
+
+
+def unit_work(u: np.ndarray, distribution: str, cv: float) -> np.ndarray:
+    """Mean-1 handle-time factors with the given CV, by inverse CDF of uniforms (CRN-friendly)."""
+    u = np.clip(u, 1e-12, 1 - 1e-12)
+    if distribution == "exponential":
+        return -np.log1p(-u)
+    if distribution == "gamma":
+        shape = 1.0 / cv**2
+        return gamma_dist.ppf(u, shape, scale=1.0 / shape)
+    sigma = math.sqrt(math.log1p(cv**2))
+    return np.exp(sigma * ndtri(u) - sigma**2 / 2.0)
+
+
+def day_weights(streams: Streams, month: int, days: int, weekday_weights, day_volume_cv: float) -> np.ndarray:
+    """Relative volume of each day of the month for one channel (world draw, shared multipliers)."""
+    start = (month - 1) * days
+    weekday = np.asarray(weekday_weights, float)[(start + np.arange(days)) % 7]
+    u = streams.rng(Stream.DAY, month).random(days)  # the same days are busy on every channel
+    if day_volume_cv > 0:
+        shape = 1.0 / day_volume_cv**2
+        weekday = weekday * gamma_dist.ppf(np.clip(u, 1e-12, 1 - 1e-12), shape, scale=1.0 / shape)
+    return weekday
+
+
+def draw_contacts(streams: Streams, month: int, customer_id: np.ndarray, channel: np.ndarray,
+                  potential_index: np.ndarray, demand: list[DemandSpec], days: int,
+                  reasons: list[ReasonSpec] | None = None, day_volume_cv: float = 0.0) -> ContactBatch:
+    """Attach arrival time, reason, patience, work and decision draws to each contact.
 
     Args:
         streams: the replication's streams.
@@ -62,35 +97,40 @@ def draw_contacts(
         customer_id, channel, potential_index: one entry per realised contact.
         demand: one spec per channel code.
         days: days in the month.
+        reasons: the contact reasons (default: one reason).
+        day_volume_cv: CV of the day-level volume multiplier (0 = plain Poisson days).
     """
+    reasons = reasons or [ReasonSpec()]
     n = int(potential_index.size)
     if n == 0:
         return ContactBatch.empty()
     size = int(potential_index.max()) + 1
-    u = streams.rng(Stream.ARRIVAL, month).random((size, 3))[potential_index]
-    z = streams.rng(Stream.HANDLE, month).standard_normal(size)[potential_index]
-    e = streams.rng(Stream.PATIENCE, month).standard_exponential(size)[potential_index]
-    resolve_u = streams.rng(Stream.RESOLVE, month).random(size)[potential_index]
+    attempts = MAX_FOLLOWUPS + 1
+    t = streams.rng(Stream.ARRIVAL, month).random((size, 3))[potential_index]
+    w = streams.rng(Stream.HANDLE, month).random(size)[potential_index]
+    e = streams.rng(Stream.PATIENCE, month).standard_exponential((size, attempts, 2))[potential_index]
+    u = streams.rng(Stream.RESOLVE, month).random((size, attempts, len(U)))[potential_index]
+    ru = streams.rng(Stream.REASON, month).random(size)[potential_index]
+    shares = np.array([r.share for r in reasons], float)
+    reason = np.searchsorted(np.cumsum(shares) / shares.sum(), ru, side="right").astype(np.int16)
 
-    arrival = np.empty(n)
-    work = np.empty(n)
-    patience = np.empty(n)
+    arrival, work, patience = np.empty(n), np.empty(n), np.empty(n)
     for code, spec in enumerate(demand):
         m = channel == code
         if not m.any():
             continue
+        dw = day_weights(streams, month, days, spec.weekday_weights, day_volume_cv)
+        day = np.minimum(np.searchsorted(np.cumsum(dw) / dw.sum(), t[m, 0], side="right"), days - 1)
         cdf = np.cumsum(spec.hourly_profile) / sum(spec.hourly_profile)
-        hour = np.minimum(np.searchsorted(cdf, u[m, 1], side="right"), HOURS_PER_DAY - 1)
-        day = np.minimum((u[m, 0] * days).astype(np.int64), days - 1)
-        arrival[m] = day * SECONDS_PER_DAY + hour * SECONDS_PER_HOUR + u[m, 2] * SECONDS_PER_HOUR
-        mu, sigma = spec.lognormal_params
-        work[m] = np.exp(mu + sigma * z[m])
-        patience[m] = spec.patience_mean_s * e[m] if math.isfinite(spec.patience_mean_s) else math.inf
+        hour = np.minimum(np.searchsorted(cdf, t[m, 1], side="right"), HOURS_PER_DAY - 1)
+        arrival[m] = day * SECONDS_PER_DAY + hour * SECONDS_PER_HOUR + t[m, 2] * SECONDS_PER_HOUR
+        for rc, r in enumerate(reasons):
+            mr = m & (reason == rc)
+            if mr.any():
+                work[mr] = spec.work_mean_s * r.aht_factor * unit_work(w[mr], r.distribution, r.cv if r.cv is not None else spec.work_cv)
+        patience[m] = spec.patience_mean_s * e[m, 0, 0] if math.isfinite(spec.patience_mean_s) else math.inf
     return ContactBatch(
-        customer_id=np.asarray(customer_id, dtype=np.int64),
-        channel=np.asarray(channel, dtype=np.int8),
-        arrival_s=arrival,
-        patience_s=patience,
-        work_s=work,
-        resolve_u=resolve_u,
+        customer_id=np.asarray(customer_id, np.int64), channel=np.asarray(channel, np.int8), reason=reason,
+        arrival_s=arrival, patience_s=patience, work_s=work, u=u, e=e, carried=np.zeros(n, bool),
+        potential_index=np.asarray(potential_index, np.int64),
     )

@@ -1,158 +1,334 @@
-"""The SimPy contact centre: one FCFS human queue per channel, hourly shifts, abandonment.
+"""The SimPy contact centre: bot tiers, skill-based routing, queues, agents, transfers, follow-ups.
 
-Each contact is a SimPy process that asks its channel's agent pool for an agent and gives up when
-its patience runs out first. The number of agents on the floor follows the channel's hourly
-schedule: agents join at the hour, and an agent whose shift ends finishes the contact in hand
-before leaving. Everything stays inside SimPy's event loop; state lives in the objects created
-per call, never at module level.
+A contact's life is a short chain of SimPy events (bot session → queue with a patience timer →
+service → transfer or resolution → maybe a follow-up days later), driven by callbacks inside
+SimPy's own event loop; shift changes and arrivals are SimPy processes. All state lives in the
+:class:`Centre` created per call. A new contact goes to the most proficient free agent skilled for
+its channel and reason; a freed agent serves the live queue whose head has waited longest, and
+deferrable work (e-mail, social) only when no live contact waits.
 """
 
 from __future__ import annotations
 
 import math
+from collections import deque
+from functools import partial
 
 import numpy as np
 import simpy
 
-from sim.des.contacts import (
-    HOURS_PER_DAY,
-    SECONDS_PER_DAY,
-    SECONDS_PER_HOUR,
-    ContactBatch,
-    ContactRecords,
-    QueueSpec,
-)
+from sim.des.agents import GroupFloor
+from sim.des.contacts import HOURS_PER_DAY, MAX_FOLLOWUPS, SECONDS_PER_DAY, SECONDS_PER_HOUR, Bot, ContactBatch, ContactRecords, U
+from sim.des.spec import CentreSpec, QueueSpec, centre_from_queues
 
-#: Contacts still queued this long after the end of the month are closed as unserved, so that
-#: unstable settings (demand above capacity, no abandonment) finish in bounded time and memory.
+#: Live contacts still queued this long after the month ends are closed as unserved, so unstable
+#: settings (demand above capacity, no abandonment) finish in bounded time and memory.
 DRAIN_LIMIT_S = 2 * SECONDS_PER_DAY
+NEW, QUEUED, SERVING, SILENT_GONE, L2_QUEUED, DONE, ABANDONED = range(7)
+RETRIAL, REPEAT, RETURN = range(3)
 
 
-class AgentPool:
-    """Agents of one channel; ``set_staff`` follows the schedule, ``release`` ends a contact."""
+class _Queue:
+    __slots__ = ("items", "channel", "realtime", "chat", "l2")
 
-    def __init__(self, env: simpy.Environment) -> None:
-        self.store = simpy.Store(env)
-        self.present = 0  # idle + busy agents on the floor
-        self.leaving = 0  # busy agents whose shift has ended
+    def __init__(self, channel: int, realtime: bool, chat: bool, l2: bool = False) -> None:
+        self.items: deque[int] = deque()
+        self.channel, self.realtime, self.chat, self.l2 = channel, realtime, chat, l2
 
-    def set_staff(self, target: int) -> None:
-        effective = self.present - self.leaving
-        if target > effective:
-            grow = target - effective
-            stay = min(grow, self.leaving)
-            self.leaving -= stay
-            for _ in range(grow - stay):
-                self.present += 1
-                self.store.put(1)
-        elif target < effective:
-            shrink = effective - target
-            idle_leave = min(shrink, len(self.store.items))
-            del self.store.items[:idle_leave]
-            self.present -= idle_leave
-            self.leaving += shrink - idle_leave
 
-    def release(self) -> None:
-        if self.leaving:
-            self.leaving -= 1
-            self.present -= 1
+class Centre:
+    """One simulated month (created per call to :func:`simulate_centre`)."""
+
+    def __init__(self, batch: ContactBatch, spec: CentreSpec, days: int) -> None:
+        self.env, self.b, self.spec = simpy.Environment(), batch, spec
+        self.horizon_s = days * SECONDS_PER_DAY
+        self.close_s = self.horizon_s + DRAIN_LIMIT_S
+        chans = spec.channels
+        self.queues = {(c, r): _Queue(c, ch.realtime, ch.concurrency > 1)
+                       for c, ch in enumerate(chans) for r in range(spec.n_reasons)}
+        self.l2_queue = _Queue(-1, True, False, l2=True)
+        self.groups: list[GroupFloor] = []
+        self.route: dict[tuple[int, int], list[GroupFloor]] = {key: [] for key in self.queues}
+        for code, g in enumerate(spec.groups):
+            slots = max([chans[c].concurrency for c in g.channels] + [1])
+            floor = GroupFloor(code, g, slots)
+            self.groups.append(floor)
+            if g.level == 2:
+                floor.queues = [self.l2_queue]
+                continue
+            reasons = range(spec.n_reasons) if g.reasons is None else g.reasons
+            floor.queues = [self.queues[(c, r)] for c in g.channels for r in reasons]
+            for key in ((c, r) for c in g.channels for r in reasons):
+                self.route[key].append(floor)
+        for floors in self.route.values():
+            floors.sort(key=lambda f: -f.proficiency)
+        self.l2_groups = [f for f in self.groups if f.spec.level == 2]
+        self.per_channel = {c: [f for f in self.groups if c in f.spec.channels and f.spec.level == 1] for c in range(len(chans))}
+        cols = ("row", "attempt", "arrival", "t_queue", "wait", "start", "handle", "state", "answered", "abandoned",
+                "resolved", "transferred", "bot", "ctx_lost", "callback", "silent", "l2_handle")
+        self.r = {c: [] for c in cols}
+        self.followups_beyond_month = 0
+
+    # ---- records ------------------------------------------------------------------------------
+    def _new(self, row: int, attempt: int, arrival: float) -> int:
+        r = self.r
+        for name, value in (("row", row), ("attempt", attempt), ("arrival", arrival), ("t_queue", math.nan),
+                            ("wait", math.nan), ("start", math.nan), ("handle", math.nan), ("state", NEW),
+                            ("answered", False), ("abandoned", False), ("resolved", False), ("transferred", False),
+                            ("bot", Bot.NONE), ("ctx_lost", False), ("callback", False), ("silent", False),
+                            ("l2_handle", math.nan)):
+            r[name].append(value)
+        return len(r["row"]) - 1
+
+    # ---- arrivals -----------------------------------------------------------------------------
+    def source(self, order: np.ndarray):
+        env, arrival = self.env, self.b.arrival_s
+        for row in order.tolist():
+            dt = arrival[row] - env.now
+            if dt > 0:
+                yield env.timeout(dt)
+            self.arrive(self._new(row, 0, float(arrival[row])))
+
+    def arrive(self, i: int) -> None:
+        row = self.r["row"][i]
+        bot = self.spec.channels[self.b.channel[row]].bot
+        if bot is not None and self.r["attempt"][i] == 0:
+            self.env.timeout(bot.session_s).callbacks.append(partial(self._bot_done, i))
         else:
-            self.store.put(1)
+            self.to_human(i)
 
+    def _bot_done(self, i: int, _ev=None) -> None:
+        r, row = self.r, self.r["row"][i]
+        bot = self.spec.channels[self.b.channel[row]].bot
+        u = self.b.u[row, 0]
+        if u[U.BOT_CONTAIN] < bot.containment_by_reason[self.b.reason[row]]:
+            if u[U.BOT_FALSE] < bot.false_containment:
+                r["bot"][i] = Bot.FALSE_CONTAINED
+                self._follow_up(i, RETURN)
+            else:
+                r["bot"][i], r["resolved"][i] = Bot.CONTAINED, True
+            r["state"][i] = DONE
+        elif u[U.BOT_ROUTE] < bot.opt_out:
+            r["bot"][i], r["ctx_lost"][i] = Bot.HANDED_OFF, not bot.context_handoff
+            self.to_human(i)
+        else:
+            r["bot"][i], r["state"][i] = Bot.DEAD_END, DONE
+            self._follow_up(i, REPEAT)
 
-class _Run:
-    """State of one simulated month (created per call)."""
+    # ---- queueing -----------------------------------------------------------------------------
+    def to_human(self, i: int) -> None:
+        r, b, env = self.r, self.b, self.env
+        row = r["row"][i]
+        c, reason = int(b.channel[row]), int(b.reason[row])
+        ch = self.spec.channels[c]
+        if r["t_queue"][i] != r["t_queue"][i]:  # NaN: not a carried backlog item
+            r["t_queue"][i] = env.now
+        whole = ch.concurrency == 1
+        for floor in self.route[(c, reason)]:
+            a = floor.take(whole)
+            if a is not None:
+                self._start(i, floor, a, whole)
+                return
+        q = self.queues[(c, reason)]
+        q.items.append(i)
+        r["state"][i] = QUEUED
+        if not ch.realtime:
+            return
+        attempt = r["attempt"][i]
+        if math.isfinite(ch.callback_offer_wait_s):
+            staffed = sum(f.on_floor for f in self.per_channel[c]) * ch.concurrency
+            if len(q.items) * ch.aht_estimate_s / max(1, staffed) > ch.callback_offer_wait_s \
+                    and b.u[row, attempt, U.CALLBACK] < ch.callback_accept:
+                r["callback"][i] = True
+                return
+        patience = float(b.patience_s[row]) if attempt == 0 else ch.patience_mean_s * float(b.e[row, attempt, 0])
+        if math.isfinite(patience):
+            env.timeout(patience).callbacks.append(partial(self._expire, i))
 
-    def __init__(self, batch: ContactBatch, queues: list[QueueSpec], horizon_s: float) -> None:
-        self.env = simpy.Environment()
-        self.batch = batch
-        self.queues = queues
-        self.horizon_s = horizon_s
-        self.pools = [AgentPool(self.env) for _ in queues]
-        n = len(batch)
-        self.wait = [math.nan] * n
-        self.start = [math.nan] * n
-        self.handle = [math.nan] * n
-        self.answered = [False] * n
-        self.outstanding = n
+    def _expire(self, i: int, _ev=None) -> None:
+        r = self.r
+        if r["state"][i] != QUEUED:
+            return
+        row = r["row"][i]
+        ch = self.spec.channels[self.b.channel[row]]
+        r["wait"][i] = self.env.now - r["t_queue"][i]
+        r["abandoned"][i] = True
+        if self.b.u[row, r["attempt"][i], U.SILENT] < ch.silent_abandon_share:
+            r["state"][i], r["silent"][i] = SILENT_GONE, True  # stays queued; an agent will find an empty chat
+        else:
+            r["state"][i] = ABANDONED
+        self._follow_up(i, RETRIAL)
 
+    # ---- service ------------------------------------------------------------------------------
+    def _start(self, i: int, floor: GroupFloor, a: int, whole: bool) -> None:
+        r, b, env = self.r, self.b, self.env
+        row = r["row"][i]
+        ch = self.spec.channels[b.channel[row]]
+        if r["state"][i] == SILENT_GONE:
+            r["state"][i] = DONE
+            env.timeout(ch.silent_detect_s).callbacks.append(partial(self._freed, floor, a, whole))
+            return
+        if r["state"][i] == L2_QUEUED:
+            handle = float(b.work_s[row]) * self.spec.l2_work_factor / floor.proficiency
+            r["l2_handle"][i], r["state"][i] = handle, SERVING
+            env.timeout(handle).callbacks.append(partial(self._l2_done, i, floor, a))
+            return
+        others = floor.load[a] - 1 if not whole else 0
+        handle = float(b.work_s[row]) * ch.handle_multiplier / floor.proficiency
+        handle *= (1.0 + ch.concurrency_inflation * others) * (1.0 + (ch.bot.no_context_work_increase if r["ctx_lost"][i] else 0.0))
+        r["wait"][i], r["start"][i], r["handle"][i] = env.now - r["t_queue"][i], env.now, handle
+        r["answered"][i], r["state"][i] = True, SERVING
+        env.timeout(handle).callbacks.append(partial(self._done, i, floor, a, whole))
+
+    def _done(self, i: int, floor: GroupFloor, a: int, whole: bool, _ev=None) -> None:
+        r, b = self.r, self.b
+        row, attempt = r["row"][i], r["attempt"][i]
+        ch = self.spec.channels[b.channel[row]]
+        u = b.u[row, attempt]
+        reason = b.reason[row]
+        p_transfer = ch.transfer_by_reason[reason] / floor.proficiency
+        if self.l2_groups and u[U.TRANSFER] < p_transfer:
+            r["transferred"][i], r["state"][i] = True, L2_QUEUED
+            self._to_l2(i)
+        else:
+            r["resolved"][i] = u[U.RESOLVE] < 1.0 - (1.0 - ch.fcr_by_reason[reason]) / floor.proficiency
+            r["state"][i] = DONE
+            if not r["resolved"][i]:
+                self._follow_up(i, REPEAT)
+        self._freed(floor, a, whole)
+
+    def _to_l2(self, i: int) -> None:
+        for floor in self.l2_groups:
+            a = floor.take(True)
+            if a is not None:
+                self._start(i, floor, a, True)
+                return
+        self.l2_queue.items.append(i)
+
+    def _l2_done(self, i: int, floor: GroupFloor, a: int, _ev=None) -> None:
+        r = self.r
+        row = r["row"][i]
+        r["resolved"][i] = self.b.u[row, r["attempt"][i], U.L2_RESOLVE] < self.spec.l2_fcr
+        r["state"][i] = DONE
+        if not r["resolved"][i]:
+            self._follow_up(i, REPEAT)
+        self._freed(floor, a, True)
+
+    def _freed(self, floor: GroupFloor, a: int, whole: bool, _ev=None) -> None:
+        if floor.release(a, whole):
+            self._find_work(floor, a)
+
+    def _find_work(self, floor: GroupFloor, a: int) -> None:
+        """Agent ``a`` has capacity: serve the longest-waiting live contact it may take, else park."""
+        state, t_queue, empty_handed = self.r["state"], self.r["t_queue"], floor.load[a] == 0
+        best = None
+        for deferrable_pass in (False, True):
+            for q in floor.queues:
+                if q.realtime == deferrable_pass or (not empty_handed and not q.chat):
+                    continue
+                items = q.items
+                while items and state[items[0]] not in (QUEUED, SILENT_GONE, L2_QUEUED):
+                    items.popleft()
+                if items and (best is None or t_queue[items[0]] < t_queue[best.items[0]]):
+                    best = q
+            if best is not None or empty_handed is False or self.env.now >= self.horizon_s:
+                break
+        if best is None:
+            floor.park(a)
+            return
+        i = best.items.popleft()
+        whole = not best.chat
+        floor.assign_to(a, whole)
+        self._start(i, floor, a, whole)
+
+    # ---- follow-ups ---------------------------------------------------------------------------
+    def _follow_up(self, i: int, kind: int) -> None:
+        r, b = self.r, self.b
+        row, attempt = r["row"][i], r["attempt"][i] + 1
+        if attempt > MAX_FOLLOWUPS:
+            return
+        ch = self.spec.channels[b.channel[row]]
+        if kind == RETURN:
+            p, mean = 1.0, ch.bot.recontact_delay_mean_s
+        elif kind == RETRIAL:
+            p, mean = ch.retrial_probability, ch.retrial_delay_mean_s
+        else:
+            p, mean = ch.repeat_probability, ch.repeat_delay_mean_s
+        if not b.u[row, attempt, U.FOLLOWUP] < p:
+            return
+        at = self.env.now + mean * float(b.e[row, attempt, 1])
+        if at >= self.horizon_s:
+            self.followups_beyond_month += 1
+            return
+        self.env.timeout(at - self.env.now).callbacks.append(partial(self._follow_up_arrives, row, attempt))
+
+    def _follow_up_arrives(self, row: int, attempt: int, _ev=None) -> None:
+        self.to_human(self._new(row, attempt, self.env.now))  # follow-ups go straight to a human
+
+    # ---- shifts -------------------------------------------------------------------------------
     def shifts(self):
         hour = 0
-        close = self.horizon_s + DRAIN_LIMIT_S
-        while self.env.now < close and (self.env.now < self.horizon_s or self.outstanding):
-            for pool, q in zip(self.pools, self.queues):
-                pool.set_staff(q.agents_by_hour[hour % HOURS_PER_DAY])
+        while self.env.now < self.close_s:
+            if self.env.now >= self.horizon_s and not any(f.busy for f in self.groups) and not self._live_waiting():
+                return
+            for floor in self.groups:
+                for a in floor.set_staff(floor.spec.agents_by_hour[hour % HOURS_PER_DAY]):
+                    self._find_work(floor, a)
             hour += 1
             yield self.env.timeout(SECONDS_PER_HOUR)
 
-    def source(self, order: np.ndarray):
-        env = self.env
-        arrival = self.batch.arrival_s
-        for i in order.tolist():
-            dt = arrival[i] - env.now
-            if dt > 0:
-                yield env.timeout(dt)
-            env.process(self.contact(i))
-
-    def contact(self, i: int):
-        env = self.env
-        ch = int(self.batch.channel[i])
-        pool = self.pools[ch]
-        t0 = env.now
-        get = pool.store.get()
-        if not get.triggered:
-            patience = float(self.batch.patience_s[i])
-            if math.isinf(patience):
-                yield get
-            else:
-                yield get | env.timeout(patience)
-                if not get.triggered:
-                    get.cancel()
-                    self.wait[i] = env.now - t0
-                    self.outstanding -= 1
-                    return
-        self.wait[i] = env.now - t0
-        self.start[i] = env.now
-        handle = float(self.batch.work_s[i]) * self.queues[ch].handle_multiplier
-        self.handle[i] = handle
-        self.answered[i] = True
-        self.outstanding -= 1
-        yield env.timeout(handle)
-        pool.release()
+    def _live_waiting(self) -> bool:
+        state = self.r["state"]
+        return any(q.realtime and any(state[i] in (QUEUED, SILENT_GONE, L2_QUEUED) for i in q.items)
+                   for q in [*self.queues.values(), self.l2_queue])
 
 
-def simulate_month(batch: ContactBatch, queues: list[QueueSpec], days: int) -> ContactRecords:
-    """Serve one month of contacts and return one record per contact (batch order).
+def simulate_centre(batch: ContactBatch, spec: CentreSpec, days: int) -> ContactRecords:
+    """Serve one month of contacts; one record per contact leg (batch rows first, in order)."""
+    if len(batch) and int(batch.channel.max()) >= len(spec.channels):
+        raise ValueError("a contact's channel code has no channel spec")
+    centre = Centre(batch, spec, days)
+    carried = np.flatnonzero(batch.carried)
+    for row in carried.tolist():  # last month's deferrable backlog is waiting at t = 0
+        i = centre._new(row, 0, float(batch.arrival_s[row]))
+        centre.r["t_queue"][i] = float(batch.arrival_s[row])
+    fresh = np.flatnonzero(~batch.carried)
+    centre.env.process(centre.shifts())
+    for i in range(carried.size):
+        centre.env.timeout(0).callbacks.append(partial(lambda i, _ev: centre.to_human(i), i))
+    centre.env.process(centre.source(fresh[np.argsort(batch.arrival_s[fresh], kind="stable")]))
+    centre.env.run(until=centre.close_s + SECONDS_PER_HOUR)
+    return _records(centre)
 
-    Args:
-        batch: the contacts offered; ``batch.channel`` indexes ``queues``.
-        queues: one spec per channel code.
-        days: length of the month in days (the daily shift pattern repeats).
 
-    Contacts still waiting ``DRAIN_LIMIT_S`` after the month ends are closed as unserved.
-    """
-    if len(batch) and int(batch.channel.max()) >= len(queues):
-        raise ValueError("a contact's channel code has no queue spec")
-    horizon_s = days * SECONDS_PER_DAY
-    run = _Run(batch, queues, horizon_s)
-    order = np.argsort(batch.arrival_s, kind="stable")
-    run.env.process(run.shifts())
-    run.env.process(run.source(order))
-    run.env.run(until=horizon_s + DRAIN_LIMIT_S + SECONDS_PER_HOUR)
+def simulate_month(batch: ContactBatch, queues: list[QueueSpec] | CentreSpec, days: int) -> ContactRecords:
+    """Serve one month with either a full :class:`CentreSpec` or plain per-channel queues."""
+    spec = queues if isinstance(queues, CentreSpec) else centre_from_queues(list(queues))
+    return simulate_centre(batch, spec, days)
 
-    answered = np.array(run.answered, dtype=bool)
-    wait = np.array(run.wait, dtype=float)
-    unserved = np.isnan(wait)
-    # Still queued at close: waited from arrival to close, counted as abandoned.
-    wait[unserved] = horizon_s + DRAIN_LIMIT_S - batch.arrival_s[unserved]
-    fcr = np.array([q.fcr_probability for q in queues])
-    resolved = answered & (batch.resolve_u < fcr[batch.channel.astype(np.intp)]) if len(batch) else answered
+
+def _records(c: Centre) -> ContactRecords:
+    r, b = c.r, c.b
+    row = np.asarray(r["row"], np.int64)
+    state = np.asarray(r["state"])
+    channel = b.channel[row]
+    realtime = np.array([ch.realtime for ch in c.spec.channels])[channel.astype(np.intp)] if row.size else np.zeros(0, bool)
+    waiting = state == QUEUED  # a transfer still waiting for level 2 at close was answered: it stays unresolved
+    unserved = waiting & realtime
+    backlog = waiting & ~realtime
+    wait = np.asarray(r["wait"], float)
+    t_queue = np.asarray(r["t_queue"], float)
+    wait[unserved | backlog] = c.close_s - t_queue[unserved | backlog]
+    wait[backlog] = c.horizon_s - t_queue[backlog]
+    abandoned = np.asarray(r["abandoned"], bool) | unserved
+    bot = np.asarray(r["bot"], np.int8)
     return ContactRecords(
-        batch=batch,
-        wait_s=wait,
-        handle_s=np.array(run.handle, dtype=float),
-        service_start_s=np.array(run.start, dtype=float),
-        answered=answered,
-        resolved=resolved,
-        unserved_at_close=unserved,
+        customer_id=b.customer_id[row], channel=channel, reason=b.reason[row], issue=row,
+        attempt=np.asarray(r["attempt"], np.int8), arrival_s=np.asarray(r["arrival"], float),
+        wait_s=wait, handle_s=np.asarray(r["handle"], float), service_start_s=np.asarray(r["start"], float),
+        offered=np.isin(bot, (Bot.NONE, Bot.HANDED_OFF)), answered=np.asarray(r["answered"], bool),
+        abandoned=abandoned, resolved=np.asarray(r["resolved"], bool), transferred=np.asarray(r["transferred"], bool),
+        bot=bot, context_lost=np.asarray(r["ctx_lost"], bool), callback=np.asarray(r["callback"], bool),
+        silent=np.asarray(r["silent"], bool), backlog=backlog, carried=b.carried[row] & (np.asarray(r["attempt"]) == 0),
+        unserved_at_close=unserved, l2_handle_s=np.asarray(r["l2_handle"], float),
     )

@@ -1,0 +1,113 @@
+"""Scenario sections that describe the contact centre: channels, reasons, bots, agent groups.
+
+Validated once (pydantic v2, frozen, ``extra="forbid"``); the pipeline turns them into the DES's
+plain specs every month. Sources of defaults are in ``scenarios/baseline.yaml`` and FACTS.md.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from sim.types import Channel
+
+Prob = Annotated[float, Field(ge=0.0, le=1.0)]
+NonNeg = Annotated[float, Field(ge=0.0)]
+Hours24 = Annotated[tuple[NonNeg, ...], Field(min_length=24, max_length=24)]
+Week7 = Annotated[tuple[NonNeg, ...], Field(min_length=7, max_length=7)]
+Agents24 = Annotated[tuple[Annotated[int, Field(ge=0, le=100_000)], ...], Field(min_length=24, max_length=24)]
+Name = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_\-]+$")]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class BotConfig(_Frozen):
+    """A chatbot / AI voice agent in front of a live channel (FACTS §3 for containment bands)."""
+
+    containment: Prob = Field(0.35, description="share of sessions the bot resolves (reasons not listed below)")
+    containment_by_reason: dict[str, Prob] = Field({}, description="containment per contact reason")
+    false_containment_share: Prob = Field(0.2, description="of contained sessions, the share that come back within days")
+    opt_out_share: Prob = Field(0.85, description="of sessions not contained, the share that reach a human; the rest dead-end")
+    session_s: float = Field(120.0, ge=0, le=3_600)
+    context_handoff: bool = Field(True, description="the human sees the bot conversation (no retelling)")
+    no_context_handle_increase: NonNeg = Field(0.25, description="extra human handle time when the story is retold")
+    recontact_delay_days: float = Field(2.0, gt=0, le=30)
+    cost_per_session_usd: NonNeg = 0.10
+
+
+class CallbackConfig(_Frozen):
+    """Virtual hold: offer a callback when the estimated wait is long."""
+
+    offer_when_wait_s: float = Field(gt=0)
+    accept_probability: Prob
+
+
+class ChannelConfig(_Frozen):
+    """One channel: demand shape, work content, patience, staffing, targets and features."""
+
+    hourly_profile: Hours24 = Field(description="relative arrival weight per hour of day, 00..23")
+    weekday_weights: Week7 = Field((1.0,) * 7, description="relative volume Monday..Sunday")
+    agents_by_hour: Agents24 = Field(description="agents on the floor per hour of day, 00..23")
+    aht_mean_s: float = Field(gt=0, le=86_400, description="mean handle time, seconds")
+    aht_cv: float = Field(1.0, gt=0, le=10, description="coefficient of variation of handle time")
+    patience_mean_s: Optional[float] = Field(gt=0, description="mean exponential patience, s; null = never abandons")
+    expected_wait_s: float = Field(gt=0, description="wait the customer expects; longer waits hurt (asymmetric)")
+    sl_threshold_s: float = Field(gt=0, description="service-level threshold, seconds (e-mail: response target)")
+    fcr: Prob = Field(description="probability an answered contact resolves the issue (reference agent)")
+    transfer_probability: Prob = Field(0.0, description="share of answered contacts escalated to level 2")
+    repeat_probability: Prob = Field(0.0, description="an unresolved issue comes back as a repeat contact")
+    repeat_delay_mean_days: float = Field(2.0, gt=0, le=30)
+    retrial_probability: Prob = Field(0.0, description="an abandoner tries again")
+    retrial_delay_mean_s: float = Field(600.0, gt=0)
+    concurrency: int = Field(1, ge=1, le=10, description="contacts one agent handles at once (chat)")
+    concurrency_handle_inflation: NonNeg = Field(0.25, description="handle time x (1 + this x other chats in hand)")
+    silent_abandon_share: Prob = Field(0.0, description="abandoners who leave without telling (chat: 0.695, FACTS §3)")
+    silent_detect_s: float = Field(60.0, ge=0, description="agent time lost finding a silent abandoner gone")
+    callback: Optional[CallbackConfig] = None
+    bot: Optional[BotConfig] = None
+    cost_per_contact_usd: NonNeg = Field(0.0, description="variable cost per offered contact")
+
+
+class Channels(_Frozen):
+    """The channels the business runs; at least one."""
+
+    phone: Optional[ChannelConfig] = None
+    chat: Optional[ChannelConfig] = None
+    email: Optional[ChannelConfig] = None
+    social: Optional[ChannelConfig] = None
+
+    def configured(self) -> dict[Channel, ChannelConfig]:
+        return {ch: getattr(self, ch.value) for ch in Channel if getattr(self, ch.value) is not None}
+
+
+class ReasonConfig(_Frozen):
+    """Why customers contact us; each reason has its own work content and outcomes."""
+
+    name: Name
+    share: float = Field(gt=0, description="share of contacts (normalised over reasons)")
+    aht_factor: float = Field(1.0, gt=0, le=100, description="handle time relative to the channel's aht_mean_s")
+    distribution: Literal["lognormal", "gamma", "exponential"] = "lognormal"
+    aht_cv: Optional[float] = Field(None, gt=0, le=10, description="null = the channel's aht_cv")
+    fcr: Optional[Prob] = Field(None, description="null = the channel's fcr")
+    transfer_probability: Optional[Prob] = Field(None, description="null = the channel's")
+
+
+class AgentGroupConfig(_Frozen):
+    """Agents with the same skills: which channels and reasons, how good, when on the floor."""
+
+    name: Name
+    channels: tuple[Channel, ...] = Field(min_length=1)
+    reasons: Optional[tuple[str, ...]] = Field(None, description="null = every reason")
+    level: Literal[1, 2] = Field(1, description="2 = escalation pool: serves transfers only")
+    proficiency: float = Field(1.0, gt=0, le=5, description="1 = reference; 1.25 = 25 % faster, fewer failures and transfers")
+    agents_by_hour: Agents24
+
+
+class EscalationConfig(_Frozen):
+    """Level-2 handling of transferred contacts (needs a level-2 agent group)."""
+
+    l2_handle_factor: float = Field(1.5, gt=0, le=20)
+    l2_fcr: Prob = 0.9
