@@ -31,7 +31,8 @@ def demand_specs(sc: Scenario) -> list[DemandSpec]:
             out.append(DemandSpec((1.0,) * 24, 1.0, 1.0, math.inf))
         else:
             patience = math.inf if cfg.patience_mean_s is None else cfg.patience_mean_s
-            out.append(DemandSpec(tuple(cfg.hourly_profile), cfg.aht_mean_s, cfg.aht_cv, patience, tuple(cfg.weekday_weights)))
+            out.append(DemandSpec(tuple(cfg.hourly_profile), cfg.aht_mean_s, cfg.aht_cv, patience,
+                                  tuple(cfg.weekday_weights), cfg.patience_cv))
     return out
 
 
@@ -57,7 +58,7 @@ def _channel(sc: Scenario, ch: Channel, multiplier: float, fcr_gain: float) -> C
     callback = cfg.callback
     return ChannelSpec(
         sl_threshold_s=cfg.sl_threshold_s, fcr_by_reason=fcr, realtime=not ch.deferrable,
-        patience_mean_s=math.inf if cfg.patience_mean_s is None else cfg.patience_mean_s,
+        patience_mean_s=math.inf if cfg.patience_mean_s is None else cfg.patience_mean_s, patience_cv=cfg.patience_cv,
         handle_multiplier=multiplier, transfer_by_reason=transfer, concurrency=cfg.concurrency,
         concurrency_inflation=cfg.concurrency_handle_inflation, silent_abandon_share=cfg.silent_abandon_share,
         silent_detect_s=cfg.silent_detect_s,

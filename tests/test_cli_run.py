@@ -101,3 +101,16 @@ def test_never_paying_back_is_printed_with_its_interval(tmp_path, small_world, c
     code = main(["run", str(small_world), str(costly), "--reps", "5", "--out", str(tmp_path / "r"), "--workers", "1", "--quiet"])
     out = " ".join(capsys.readouterr().out.split())
     assert code == 0 and "never [never, never]" in out
+
+
+def test_unstable_settings_finish_and_are_flagged(tmp_path, small_world, capsys):
+    """Demand far above capacity with nobody abandoning: bounded run, warning, flag in the results."""
+    flood = write(tmp_path / "flood.yaml", "extends: small.yaml\nhorizon_months: 1\ncustomers:\n  contact_rate_per_month: 20\n"
+                  "channels:\n  phone:\n    patience_mean_s: null\n    retrial_probability: 0\n")
+    out = tmp_path / "r"
+    code = main(["run", str(flood), "--reps", "1", "--out", str(out), "--workers", "1", "--quiet"])
+    captured = capsys.readouterr()
+    assert code == 0 and "demand above capacity" in " ".join(captured.err.split())
+    runs = pd.read_parquet(out / "runs.parquet")
+    assert runs["unstable_months"].iloc[0] == 1
+    assert json.loads((out / "manifest.json").read_text())["unstable_months"] == 1

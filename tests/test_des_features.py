@@ -224,3 +224,12 @@ def test_reasons_have_their_own_handle_times():
     assert b.work_s[b.reason == 0].mean() == pytest.approx(150, rel=0.03)
     assert b.work_s[b.reason == 1].mean() == pytest.approx(600, rel=0.03)
     assert (b.reason == 1).mean() == pytest.approx(0.5, abs=0.01)
+
+
+def test_general_patience_keeps_its_mean_and_changes_its_shape():
+    from sim.des.arrivals import patience_factor
+
+    e = np.random.default_rng(3).exponential(1.0, 200_000)
+    logn = patience_factor(e, 0.5)
+    assert logn.mean() == pytest.approx(1.0, rel=0.01) and logn.std() == pytest.approx(0.5, rel=0.03)
+    assert np.corrcoef(np.argsort(np.argsort(e)), np.argsort(np.argsort(logn)))[0, 1] > 0.999  # same ranks: CRN kept

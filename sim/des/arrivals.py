@@ -41,6 +41,7 @@ class DemandSpec:
     work_cv: float
     patience_mean_s: float
     weekday_weights: tuple[float, ...] = (1.0,) * 7
+    patience_cv: float | None = None  # None: exponential; else lognormal with this CV
 
     def __post_init__(self) -> None:
         if len(self.hourly_profile) != HOURS_PER_DAY or min(self.hourly_profile) < 0 or sum(self.hourly_profile) <= 0:
@@ -73,6 +74,14 @@ def unit_work(u: np.ndarray, distribution: str, cv: float) -> np.ndarray:
         return gamma_dist.ppf(u, shape, scale=1.0 / shape)
     sigma = math.sqrt(math.log1p(cv**2))
     return np.exp(sigma * ndtri(u) - sigma**2 / 2.0)
+
+
+def patience_factor(e: np.ndarray, cv: float | None) -> np.ndarray:
+    """Mean-1 patience factors from standard exponentials: exponential itself, or lognormal by
+    the probability integral transform (so the same draw stays the same customer's patience)."""
+    if cv is None:
+        return e
+    return unit_work(-np.expm1(-e), "lognormal", cv)
 
 
 def day_weights(streams: Streams, month: int, days: int, weekday_weights, day_volume_cv: float) -> np.ndarray:
@@ -128,7 +137,8 @@ def draw_contacts(streams: Streams, month: int, customer_id: np.ndarray, channel
             mr = m & (reason == rc)
             if mr.any():
                 work[mr] = spec.work_mean_s * r.aht_factor * unit_work(w[mr], r.distribution, r.cv if r.cv is not None else spec.work_cv)
-        patience[m] = spec.patience_mean_s * e[m, 0, 0] if math.isfinite(spec.patience_mean_s) else math.inf
+        patience[m] = (spec.patience_mean_s * patience_factor(e[m, 0, 0], spec.patience_cv)
+                       if math.isfinite(spec.patience_mean_s) else math.inf)
     return ContactBatch(
         customer_id=np.asarray(customer_id, np.int64), channel=np.asarray(channel, np.int8), reason=reason,
         arrival_s=arrival, patience_s=patience, work_s=work, u=u, e=e, carried=np.zeros(n, bool),

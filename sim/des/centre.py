@@ -18,6 +18,7 @@ import numpy as np
 import simpy
 
 from sim.des.agents import GroupFloor
+from sim.des.arrivals import patience_factor
 from sim.des.contacts import HOURS_PER_DAY, MAX_FOLLOWUPS, SECONDS_PER_DAY, SECONDS_PER_HOUR, Bot, ContactBatch, ContactRecords, U
 from sim.des.spec import CentreSpec, QueueSpec, centre_from_queues
 
@@ -141,7 +142,8 @@ class Centre:
                     and b.u[row, attempt, U.CALLBACK] < ch.callback_accept:
                 r["callback"][i] = True
                 return
-        patience = float(b.patience_s[row]) if attempt == 0 else ch.patience_mean_s * float(b.e[row, attempt, 0])
+        patience = (float(b.patience_s[row]) if attempt == 0
+                    else ch.patience_mean_s * float(patience_factor(b.e[row, attempt, 0], ch.patience_cv)))
         if math.isfinite(patience):
             env.timeout(patience).callbacks.append(partial(self._expire, i))
 

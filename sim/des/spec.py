@@ -34,6 +34,7 @@ class ChannelSpec:
     fcr_by_reason: tuple[float, ...]
     realtime: bool = True  # False: deferrable work (e-mail, social), no abandonment, backlog carried
     patience_mean_s: float = math.inf  # for follow-up attempts (first attempts carry their own)
+    patience_cv: float | None = None  # None: exponential; else lognormal
     handle_multiplier: float = 1.0
     transfer_by_reason: tuple[float, ...] = (0.0,)
     concurrency: int = 1
