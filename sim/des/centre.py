@@ -42,6 +42,8 @@ class Centre:
 
     def __init__(self, batch: ContactBatch, spec: CentreSpec, days: int) -> None:
         self.env, self.b, self.spec = simpy.Environment(), batch, spec
+        self.ch_of, self.reason_of = batch.channel.tolist(), batch.reason.tolist()  # hot columns as lists
+        self.work_of, self.patience_of = batch.work_s.tolist(), batch.patience_s.tolist()
         self.horizon_s = days * SECONDS_PER_DAY
         self.close_s = self.horizon_s + DRAIN_LIMIT_S
         chans = spec.channels
@@ -72,13 +74,24 @@ class Centre:
 
     # ---- records ------------------------------------------------------------------------------
     def _new(self, row: int, attempt: int, arrival: float) -> int:
-        r = self.r
-        for name, value in (("row", row), ("attempt", attempt), ("arrival", arrival), ("t_queue", math.nan),
-                            ("wait", math.nan), ("start", math.nan), ("handle", math.nan), ("state", NEW),
-                            ("answered", False), ("abandoned", False), ("resolved", False), ("transferred", False),
-                            ("bot", Bot.NONE), ("ctx_lost", False), ("callback", False), ("silent", False),
-                            ("l2_handle", math.nan)):
-            r[name].append(value)
+        r = self.r  # one append per column, unrolled: this runs once per contact leg
+        r["row"].append(row)
+        r["attempt"].append(attempt)
+        r["arrival"].append(arrival)
+        r["t_queue"].append(math.nan)
+        r["wait"].append(math.nan)
+        r["start"].append(math.nan)
+        r["handle"].append(math.nan)
+        r["state"].append(NEW)
+        r["answered"].append(False)
+        r["abandoned"].append(False)
+        r["resolved"].append(False)
+        r["transferred"].append(False)
+        r["bot"].append(Bot.NONE)
+        r["ctx_lost"].append(False)
+        r["callback"].append(False)
+        r["silent"].append(False)
+        r["l2_handle"].append(math.nan)
         return len(r["row"]) - 1
 
     # ---- arrivals -----------------------------------------------------------------------------
@@ -92,7 +105,7 @@ class Centre:
 
     def arrive(self, i: int) -> None:
         row = self.r["row"][i]
-        bot = self.spec.channels[self.b.channel[row]].bot
+        bot = self.spec.channels[self.ch_of[row]].bot
         if bot is not None and self.r["attempt"][i] == 0:
             self.env.timeout(bot.session_s).callbacks.append(partial(self._bot_done, i))
         else:
@@ -120,7 +133,7 @@ class Centre:
     def to_human(self, i: int) -> None:
         r, b, env = self.r, self.b, self.env
         row = r["row"][i]
-        c, reason = int(b.channel[row]), int(b.reason[row])
+        c, reason = self.ch_of[row], self.reason_of[row]
         ch = self.spec.channels[c]
         if r["t_queue"][i] != r["t_queue"][i]:  # NaN: not a carried backlog item
             r["t_queue"][i] = env.now
@@ -142,7 +155,7 @@ class Centre:
                     and b.u[row, attempt, U.CALLBACK] < ch.callback_accept:
                 r["callback"][i] = True
                 return
-        patience = (float(b.patience_s[row]) if attempt == 0
+        patience = (self.patience_of[row] if attempt == 0
                     else ch.patience_mean_s * float(patience_factor(b.e[row, attempt, 0], ch.patience_cv)))
         if math.isfinite(patience):
             env.timeout(patience).callbacks.append(partial(self._expire, i))
@@ -165,18 +178,18 @@ class Centre:
     def _start(self, i: int, floor: GroupFloor, a: int, whole: bool) -> None:
         r, b, env = self.r, self.b, self.env
         row = r["row"][i]
-        ch = self.spec.channels[b.channel[row]]
+        ch = self.spec.channels[self.ch_of[row]]
         if r["state"][i] == SILENT_GONE:
             r["state"][i] = DONE
             env.timeout(ch.silent_detect_s).callbacks.append(partial(self._freed, floor, a, whole))
             return
         if r["state"][i] == L2_QUEUED:
-            handle = float(b.work_s[row]) * self.spec.l2_work_factor / floor.proficiency
+            handle = self.work_of[row] * self.spec.l2_work_factor / floor.proficiency
             r["l2_handle"][i], r["state"][i] = handle, SERVING
             env.timeout(handle).callbacks.append(partial(self._l2_done, i, floor, a))
             return
         others = floor.load[a] - 1 if not whole else 0
-        handle = float(b.work_s[row]) * ch.handle_multiplier / floor.proficiency
+        handle = self.work_of[row] * ch.handle_multiplier / floor.proficiency
         handle *= (1.0 + ch.concurrency_inflation * others) * (1.0 + (ch.bot.no_context_work_increase if r["ctx_lost"][i] else 0.0))
         r["wait"][i], r["start"][i], r["handle"][i] = env.now - r["t_queue"][i], env.now, handle
         r["answered"][i], r["state"][i] = True, SERVING
@@ -185,9 +198,9 @@ class Centre:
     def _done(self, i: int, floor: GroupFloor, a: int, whole: bool, _ev=None) -> None:
         r, b = self.r, self.b
         row, attempt = r["row"][i], r["attempt"][i]
-        ch = self.spec.channels[b.channel[row]]
+        ch = self.spec.channels[self.ch_of[row]]
         u = b.u[row, attempt]
-        reason = b.reason[row]
+        reason = self.reason_of[row]
         p_transfer = ch.transfer_by_reason[reason] / floor.proficiency
         if self.l2_groups and u[U.TRANSFER] < p_transfer:
             r["transferred"][i], r["state"][i] = True, L2_QUEUED
