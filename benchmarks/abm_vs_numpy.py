@@ -35,22 +35,27 @@ def experiences(n: int, month: int) -> np.ndarray:
     return np.random.default_rng(month).random(n) * 0.5 + 0.5  # synthetic episode scores, same for both
 
 
-def run_model(sc, customers: int, months: int) -> tuple[float, int]:
-    cfg = sc.customers.model_copy(update={"initial": customers})
-    model = CustomerModel(cfg, sc.experience, np.array([0.6, 0.4]), Streams(1, 0), sc.market, sc.discount_rate_annual)
-    t = time.process_time()
+def drive(model: CustomerModel, months: int) -> None:
+    """Months of contacts, synthetic experiences (every third contacting customer unresolved) and steps."""
     for m in range(1, months + 1):
         req = model.propose_contacts()
         ids = np.unique(req.customer_id)
         model.absorb(ids, experiences(ids.size, m), ids[::3])
         model.step()
+
+
+def run_model(sc, customers: int, months: int) -> tuple[float, int]:
+    cfg = sc.customers.model_copy(update={"initial": customers})
+    model = CustomerModel(cfg, sc.experience, np.array([0.6, 0.4, 0.0, 0.0]), Streams(1, 0), sc.market, sc.discount_rate_annual)
+    t = time.process_time()
+    drive(model, months)
     return time.process_time() - t, model.active_count
 
 
 def run_numpy(sc, customers: int, months: int) -> tuple[float, int]:
     """The same month, as flat numpy on a model's initial arrays (reused for identical draws)."""
     cfg, e = sc.customers.model_copy(update={"initial": customers}), sc.experience
-    init = CustomerModel(cfg, e, np.array([0.6, 0.4]), Streams(1, 0), sc.market, sc.discount_rate_annual)
+    init = CustomerModel(cfg, e, np.array([0.6, 0.4, 0.0, 0.0]), Streams(1, 0), sc.market, sc.discount_rate_annual)
     pop, streams, s_ref = init.pop, Streams(1, 0), init.s_ref
     n = pop.n
     active, sat, own, theta = pop.active.copy(), pop.satisfaction.copy(), pop.own_level.copy(), pop.churn_propensity.copy()
@@ -97,13 +102,9 @@ def run_numpy(sc, customers: int, months: int) -> tuple[float, int]:
 def memory_child(customers: int, months: int) -> None:
     sc = load_scenario(SCENARIO)
     cfg = sc.customers.model_copy(update={"initial": customers, "acquisition_per_month": customers * 0.02})
-    model = CustomerModel(cfg, sc.experience, np.array([0.6, 0.4]), Streams(1, 0), sc.market, sc.discount_rate_annual)
+    model = CustomerModel(cfg, sc.experience, np.array([0.6, 0.4, 0.0, 0.0]), Streams(1, 0), sc.market, sc.discount_rate_annual)
     t = time.time()
-    for m in range(1, months + 1):
-        req = model.propose_contacts()
-        ids = np.unique(req.customer_id)
-        model.absorb(ids, experiences(ids.size, m), ids[::3])
-        model.step()
+    drive(model, months)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"{customers:,} customers x {months} months: {time.time() - t:.1f} s wall, peak RSS {peak_mb:,.0f} MB "
           f"(goal <= 1,536 MB), {model.active_count:,} active at the end")

@@ -54,17 +54,21 @@ def test_more_agents_improve_service_and_keep_customers(small_world, small_inves
     assert s.monthly["contacts"][1] == b.monthly["contacts"][1]
 
 
-def test_worse_service_means_lower_satisfaction_and_more_churn(small_world):
+def good_and_bad_service(small_world, reps: int = 3):
+    """The small world, and the same world with one phone agent at most in any hour: paired runs."""
     good = load_scenario(small_world)
     phone = good.channels.phone.model_copy(update={"agents_by_hour": tuple(min(a, 1) for a in good.channels.phone.agents_by_hour)})
     bad = good.model_copy(update={"channels": good.channels.model_copy(update={"phone": phone})})
-    churn_good = churn_bad = 0.0
-    for rep in range(3):
-        g, b = run_arm(good, None, rep, 2), run_arm(bad, None, rep, 2)
-        assert np.nanmean(b.monthly["satisfaction_mean"][1:]) < np.nanmean(g.monthly["satisfaction_mean"][1:])
-        churn_good += np.nansum(g.monthly["churned"])
-        churn_bad += np.nansum(b.monthly["churned"])
-    assert churn_bad > churn_good
+    return [(run_arm(good, None, rep, 2).monthly, run_arm(bad, None, rep, 2).monthly) for rep in range(reps)]
+
+
+def test_worse_service_means_lower_satisfaction_more_churn_fewer_promoters_and_referrals(small_world):
+    pairs = good_and_bad_service(small_world)
+    for g, b in pairs:
+        assert np.nanmean(b["satisfaction_mean"][1:]) < np.nanmean(g["satisfaction_mean"][1:])
+        assert np.nanmean(b["promoters_share"][1:]) < np.nanmean(g["promoters_share"][1:])
+    assert sum(np.nansum(b["churned"]) for _, b in pairs) > sum(np.nansum(g["churned"]) for g, _ in pairs)
+    assert sum(np.nansum(b["referred"]) for _, b in pairs) < sum(np.nansum(g["referred"]) for g, _ in pairs)
 
 
 def test_training_costs_add_up_to_the_scenario(small_world, small_investments):
@@ -76,19 +80,6 @@ def test_training_costs_add_up_to_the_scenario(small_world, small_investments):
     assert heads > rates.headcount["phone"] + rates.headcount["chat"]  # the level-2 pool serves them too
     assert costs[0] == pytest.approx(heads * (lever.program_fee_usd_per_agent + lever.training_hours_per_agent * rates.loaded_usd_per_paid_hour))
     assert (costs[1:] == heads * lever.refresher_usd_per_agent_month).all()
-
-
-def test_worse_service_means_fewer_promoters_and_referrals(small_world):
-    good = load_scenario(small_world)
-    phone = good.channels.phone.model_copy(update={"agents_by_hour": tuple(min(a, 1) for a in good.channels.phone.agents_by_hour)})
-    bad = good.model_copy(update={"channels": good.channels.model_copy(update={"phone": phone})})
-    ref_good = ref_bad = 0.0
-    for rep in range(3):
-        g, b = run_arm(good, None, rep, 2), run_arm(bad, None, rep, 2)
-        assert np.nanmean(b.monthly["promoters_share"][1:]) < np.nanmean(g.monthly["promoters_share"][1:])
-        ref_good += np.nansum(g.monthly["referred"])
-        ref_bad += np.nansum(b.monthly["referred"])
-    assert ref_bad < ref_good
 
 
 def test_new_metrics_are_reported(small_world):
