@@ -15,7 +15,7 @@ import numpy as np
 from sim.des import BotSpec, CentreSpec, ChannelSpec, ContactRecords, DemandSpec, GroupSpec
 from sim.des.arrivals import ReasonSpec
 from sim.des.contacts import Bot
-from sim.investments import Investment
+from sim.levers import MonthEffects
 from sim.scenario import Scenario
 from sim.types import Channel
 
@@ -40,7 +40,7 @@ def reason_specs(sc: Scenario) -> list[ReasonSpec]:
     return [ReasonSpec(r.share, r.aht_factor, r.distribution, r.aht_cv) for r in sc.reasons] or [ReasonSpec()]
 
 
-def _channel(sc: Scenario, ch: Channel, multiplier: float, fcr_gain: float) -> ChannelSpec:
+def _channel(sc: Scenario, ch: Channel, multiplier: float, fcr_gain: float, fx: MonthEffects) -> ChannelSpec:
     cfg = sc.channels.configured().get(ch)
     if cfg is None:
         return ChannelSpec(1.0, (0.0,) * max(1, len(sc.reasons)), transfer_by_reason=(0.0,) * max(1, len(sc.reasons)))
@@ -49,8 +49,10 @@ def _channel(sc: Scenario, ch: Channel, multiplier: float, fcr_gain: float) -> C
     transfer = tuple(cfg.transfer_probability if r.transfer_probability is None else r.transfer_probability
                      for r in reasons) or (cfg.transfer_probability,)
     bot = None
-    if cfg.bot is not None:
-        b = cfg.bot
+    b = fx.bots.get(ch, cfg.bot)
+    if b is not None:
+        if fx.context_everywhere:
+            b = b.model_copy(update={"context_handoff": True})
         names = [r.name for r in reasons] or ["general"]
         bot = BotSpec(tuple(b.containment_by_reason.get(n, b.containment) for n in names), b.false_containment_share,
                       b.opt_out_share, b.session_s, b.context_handoff, b.no_context_handle_increase,
@@ -67,33 +69,33 @@ def _channel(sc: Scenario, ch: Channel, multiplier: float, fcr_gain: float) -> C
         retrial_probability=cfg.retrial_probability, retrial_delay_mean_s=cfg.retrial_delay_mean_s,
         repeat_probability=cfg.repeat_probability, repeat_delay_mean_s=cfg.repeat_delay_mean_days * SECONDS_PER_DAY,
         bot=bot, cost_per_contact_usd=cfg.cost_per_contact_usd,
-        bot_cost_per_session_usd=cfg.bot.cost_per_session_usd if cfg.bot else 0.0,
+        bot_cost_per_session_usd=cfg.bot.cost_per_session_usd if cfg.bot and ch not in fx.bots else 0.0,
     )
 
 
-def centre_spec(sc: Scenario, investment: Investment | None, month: int) -> CentreSpec:
-    """The centre in ``month``: the scenario's channels and groups plus the investment's levers."""
+def centre_spec(sc: Scenario, fx: MonthEffects | None = None) -> CentreSpec:
+    """The centre in one month: the scenario's channels and groups, changed by the month's effects."""
+    fx = fx or MonthEffects()
     channels, groups = [], []
     names = [r.name for r in sc.reasons]
     for code, ch in enumerate(CHANNELS):
-        extra, multiplier, gain = (investment.queue_effects(ch, month) if investment is not None
-                                   else (np.zeros(24, np.int64), 1.0, 0.0))
-        channels.append(_channel(sc, ch, multiplier, gain))
+        channels.append(_channel(sc, ch, fx.handle_multiplier[ch], fx.fcr_gain[ch], fx))
         cfg = sc.channels.configured().get(ch)
-        if cfg is not None:
-            agents = np.asarray(cfg.agents_by_hour, np.int64) + extra
-            if agents.any():
-                groups.append(GroupSpec(ch.value, (code,), tuple(int(a) for a in agents)))
+        if cfg is not None and any(cfg.agents_by_hour):
+            groups.append(GroupSpec(ch.value, (code,), tuple(cfg.agents_by_hour)))
     for g in sc.agent_groups:
         reasons = None if g.reasons is None else tuple(names.index(n) for n in g.reasons)
         groups.append(GroupSpec(f"group:{g.name}", tuple(CHANNELS.index(c) for c in g.channels),
                                 tuple(g.agents_by_hour), g.proficiency, g.level, reasons))
+    for x in fx.extra_groups:
+        groups.append(GroupSpec(x.name, tuple(CHANNELS.index(c) for c in x.channels), x.agents_by_hour, x.proficiency,
+                                cost_per_handled_contact_usd=x.cost_per_handled_contact_usd))
     return CentreSpec(tuple(channels), tuple(groups), max(1, len(sc.reasons)),
                       sc.escalation.l2_handle_factor, sc.escalation.l2_fcr)
 
 
 def variable_cost_usd(rec: ContactRecords, spec: CentreSpec) -> float:
-    """Per-contact costs of offered contacts plus bot sessions."""
+    """Service cost per contact: offered contacts plus sessions of the world's own bots."""
     if not len(rec):
         return 0.0
     ch = rec.channel.astype(np.intp)
@@ -101,3 +103,14 @@ def variable_cost_usd(rec: ContactRecords, spec: CentreSpec) -> float:
     per_session = np.array([c.bot_cost_per_session_usd for c in spec.channels])
     offered = rec.offered & ~rec.carried
     return float(per_contact[ch[offered]].sum() + per_session[ch[rec.bot != Bot.NONE]].sum())
+
+
+def lever_variable_cost_usd(rec: ContactRecords, spec: CentreSpec, fx: MonthEffects) -> dict[str, float]:
+    """Investment costs that scale with use: the investment's bot sessions and partner contacts."""
+    if not len(rec):
+        return {"bot_sessions_usd": 0.0, "partner_contacts_usd": 0.0}
+    bot_cost = np.array([fx.bot_cost_per_session_usd.get(ch, 0.0) for ch in CHANNELS])
+    per_group = np.array([g.cost_per_handled_contact_usd for g in spec.groups] + [0.0])
+    served = rec.answered & (rec.group >= 0)
+    return {"bot_sessions_usd": float(bot_cost[rec.channel[rec.bot != Bot.NONE].astype(np.intp)].sum()),
+            "partner_contacts_usd": float(per_group[rec.group[served]].sum())}

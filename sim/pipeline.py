@@ -18,7 +18,8 @@ from sim.abm import CustomerModel
 from sim.des import Bot, ContactBatch, ContactRecords, draw_contacts, interval_kpis, simulate_centre
 from sim.experience import ces_responses, contact_scores, csat_responses, effort_units, episodes
 from sim.investments import Investment
-from sim.operations import CHANNELS, centre_spec, demand_specs, reason_specs, variable_cost_usd
+from sim.levers import MonthEffects
+from sim.operations import CHANNELS, centre_spec, demand_specs, lever_variable_cost_usd, reason_specs, variable_cost_usd
 from sim.scenario import Scenario
 from sim.streams import Stream, Streams
 from sim.types import Arm
@@ -47,26 +48,63 @@ class Experience:
     ids: np.ndarray  # customers with an episode this month
     episode: np.ndarray
     unresolved_ids: np.ndarray
+    credits: int = 0  # service-recovery credits granted
 
 
-def score_month(sc: Scenario, batch: ContactBatch, rec: ContactRecords, expected_wait_s: np.ndarray) -> Experience:
-    """Score every contact leg the customers lived through and summarise per customer."""
-    e = sc.experience
+def score_month(sc: Scenario, batch: ContactBatch, rec: ContactRecords, expected_wait_s: np.ndarray,
+                fx: MonthEffects | None = None, recovery_u: np.ndarray | None = None,
+                side: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None) -> Experience:
+    """Score every contact leg the customers lived through and summarise per customer.
+
+    ``fx`` brings the investment's effects on experience (agent empathy, no retold stories with a
+    CRM, service-recovery credits granted when ``recovery_u`` < the grant share); ``side`` adds
+    (customer ids, times, scores) of needs met without a contact (self-service, proactive notice).
+    """
+    e, fx = sc.experience, fx or MonthEffects()
     lived = ~rec.backlog
     by_bot = np.isin(rec.bot, (Bot.CONTAINED, Bot.FALSE_CONTAINED))
     wait = np.where(rec.offered & ~rec.callback, np.nan_to_num(rec.wait_s), 0.0)
-    effort = rec.attempt.astype(float) + rec.transferred + rec.context_lost
-    score = contact_scores(wait, expected_wait_s[rec.channel.astype(np.intp)], rec.answered | by_bot, rec.resolved,
+    retold = 0.0 if fx.context_everywhere else rec.transferred + rec.context_lost
+    effort = rec.attempt.astype(float) + retold
+    ch_expect = expected_wait_s[rec.channel.astype(np.intp)]
+    score = contact_scores(wait, ch_expect, rec.answered | by_bot, rec.resolved,
                            e.neutral_score, e.wait_weight, e.resolution_weight, e.loss_aversion,
-                           effort=effort, effort_weight=e.effort_weight,
+                           effort=effort, effort_weight=e.effort_weight, empathy=e.empathy_weight * fx.empathy,
                            dead_end=rec.bot == Bot.DEAD_END, dead_end_weight=e.dead_end_weight)
-    ids, episode, _ = episodes(rec.customer_id[lived], rec.arrival_s[lived], score[lived], e.peak_end_weights)
+    credited = np.zeros(len(rec), bool)
+    if fx.recovery_grant_share > 0 and recovery_u is not None:
+        poor = rec.answered & (~rec.resolved | (wait > 2 * ch_expect))
+        credited = poor & (recovery_u < fx.recovery_grant_share)
+        score = np.clip(score + credited * fx.recovery_score_uplift, 0.0, 1.0)
+    ids_all, t_all, s_all = rec.customer_id[lived], rec.arrival_s[lived], score[lived]
+    if side is not None:
+        ids_all, t_all, s_all = (np.concatenate([a, b]) for a, b in zip((ids_all, t_all, s_all), side))
+    ids, episode, _ = episodes(ids_all, t_all, s_all, e.peak_end_weights)
     resolved_issue = np.zeros(len(batch), bool)
     np.logical_or.at(resolved_issue, rec.issue, rec.resolved)
     pending = np.zeros(len(batch), bool)
     pending[rec.issue[rec.backlog]] = True
     unresolved = np.unique(batch.customer_id[~resolved_issue & ~pending])
-    return Experience(np.where(lived, score, np.nan), effort, ids, episode, unresolved)
+    return Experience(np.where(lived, score, np.nan), effort, ids, episode, unresolved, int(credited.sum()))
+
+
+def prevent(sc: Scenario, streams: Streams, month: int, fresh: ContactBatch, fx: MonthEffects):
+    """Needs met before they become contacts: self-service deflection and proactive outreach.
+
+    Returns the contacts that still reach us, and (ids, times, scores) of those that do not.
+    """
+    empty = (np.zeros(0, np.int64), np.zeros(0), np.zeros(0))
+    if not len(fresh) or (fx.deflection == 0 and not fx.prevention_by_reason):
+        return fresh, empty, 0, 0
+    size = int(fresh.potential_index.max()) + 1
+    deflected = streams.rng(Stream.DEFLECT, month).random(size)[fresh.potential_index] < fx.deflection
+    names = [r.name for r in sc.reasons] or ["general"]
+    share = np.array([fx.prevention_by_reason.get(n, 0.0) for n in names])[fresh.reason.astype(np.intp)]
+    prevented = ~deflected & (streams.rng(Stream.PREVENT, month).random(size)[fresh.potential_index] < share)
+    gone = deflected | prevented
+    score = np.where(deflected, fx.self_service_score, sc.experience.neutral_score + fx.proactive_bonus_score)
+    side = (fresh.customer_id[gone], fresh.arrival_s[gone], score[gone])
+    return fresh.take(np.flatnonzero(~gone)), side, int(deflected.sum()), int(prevented.sum())
 
 
 def carry_backlog(batch: ContactBatch, rec: ContactRecords, days: int) -> ContactBatch:
@@ -93,9 +131,8 @@ def run_arm(scenario: Scenario, investment: Investment | None, replication: int,
     configured = sc.channels.configured()
     expected = np.array([configured[ch].expected_wait_s if ch in configured else 1.0 for ch in CHANNELS])
     horizon, days = sc.horizon_months, sc.days_per_month
-    labor = sc.labor_cost_usd_per_month()
-    invest_cost = (investment.costs_usd(horizon, sc.labor_rates(), days) if investment is not None
-                   else np.zeros(horizon + 1))
+    labor, rates = sc.labor_cost_usd_per_month(), sc.labor_rates()
+    invest_cost = investment.costs_usd(horizon, rates, days) if investment is not None else np.zeros(horizon + 1)
 
     monthly: dict[str, np.ndarray] = {}
 
@@ -110,20 +147,24 @@ def run_arm(scenario: Scenario, investment: Investment | None, replication: int,
     carry = ContactBatch.empty()
 
     for month in range(1, horizon + 1):
+        fx = investment.effects(month, rates, days) if investment is not None else MonthEffects()
         req = model.propose_contacts()
-        fresh = draw_contacts(streams, month, req.customer_id, req.channel, req.potential_index, demand, days,
-                              reasons, sc.day_volume_cv)
+        wanted = draw_contacts(streams, month, req.customer_id, req.channel, req.potential_index, demand, days,
+                               reasons, sc.day_volume_cv)
+        fresh, side, deflected, prevented = prevent(sc, streams, month, wanted, fx)
         batch = ContactBatch.concat(carry, fresh) if len(carry) else fresh
-        spec = centre_spec(sc, investment, month)
+        spec = centre_spec(sc, fx)
         rec = simulate_centre(batch, spec, days)
-        xp = score_month(sc, batch, rec, expected)
+        size = int(batch.potential_index.max()) + 1 if len(batch) else 0
+        recovery_u = streams.rng(Stream.RECOVERY, month).random(size)[batch.potential_index[rec.issue]]
+        xp = score_month(sc, batch, rec, expected, fx, recovery_u, side)
         model.absorb(xp.ids, xp.episode, xp.unresolved_ids)
+        model.churn_multiplier = fx.churn_multiplier
         model.step()
         for name, value in model.last_metrics.items():
             put(name, month, value)
 
         lived = ~rec.backlog
-        size = int(batch.potential_index.max()) + 1 if len(batch) else 0
         pidx = batch.potential_index[rec.issue]
         responds = lived & (streams.rng(Stream.SURVEY, month).random(size)[pidx] < exp.survey_response_rate)
         noise = streams.rng(Stream.SURVEY, month, 1).standard_normal(size)[pidx]
@@ -137,10 +178,20 @@ def run_arm(scenario: Scenario, investment: Investment | None, replication: int,
         put("csat_responses", month, float(csat.size))
         put("ces", month, float(ces.mean()) if ces.size else np.nan)
         put("contacts", month, float(len(fresh)))
+        put("contacts_wanted", month, float(len(wanted)))
         put("fcr", month, float((rec.resolved & first).sum() / len(fresh)) if len(fresh) else np.nan)
         put("repeat_contacts", month, float((rec.attempt > 0).sum()))
         put("experience_mean", month, float(np.nanmean(xp.score)) if lived.any() else np.nan)
         put("service_cost_usd", month, labor + variable_cost_usd(rec, spec))
+        lever_costs = lever_variable_cost_usd(rec, spec, fx)
+        lever_costs["recovery_credits_usd"] = xp.credits * fx.recovery_credit_usd
+        lever_costs["proactive_messages_usd"] = prevented * fx.proactive_cost_per_prevented_usd
+        for name, value in lever_costs.items():
+            put(f"investment_variable_{name}", month, value)
+        invest_cost[month] += sum(lever_costs.values())
+        put("deflected", month, float(deflected))
+        put("prevented", month, float(prevented))
+        put("recovery_credits", month, float(xp.credits))
         put("unserved_at_close", month, float(rec.unserved_at_close.sum()))
         if rec.unserved_at_close.any():
             unstable.append(month)

@@ -15,7 +15,8 @@ from typing import Annotated, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from sim.investments import Investment, LaborRates
+from sim.investments import Investment
+from sim.levers import LaborRates
 from sim.scenario_centre import AgentGroupConfig, Channels, EscalationConfig, ReasonConfig
 from sim.types import Arm, Channel
 

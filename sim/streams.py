@@ -46,6 +46,9 @@ class Stream(IntEnum):
     WOM = 18  # negative word-of-mouth uniforms per customer and month
     REASON = 19  # contact reason of each potential contact
     DAY = 20  # day-level volume multipliers of a month (over-dispersion)
+    DEFLECT = 21  # self-service deflection uniform per potential contact
+    PREVENT = 22  # proactive-outreach prevention uniform per potential contact
+    RECOVERY = 23  # service-recovery credit uniform per potential contact
 
 
 def seed_sequence(root_seed: int, replication: int, stream: Stream, *key: int) -> np.random.SeedSequence:

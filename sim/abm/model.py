@@ -66,6 +66,7 @@ class CustomerModel(mesa.Model):
             self.network = acquisition.random_network(size, self.market.mean_degree, streams.rng(Stream.NETWORK))
         self.s_ref = experience.satisfaction_ref if experience.satisfaction_ref is not None else customers.satisfaction_initial_mean
         self.ledger = CohortLedger(discount_rate_annual)
+        self.churn_multiplier = 1.0  # set by the pipeline when an investment assumes a retention effect
 
     # Backwards-compatible views used by tests and the pipeline.
     @property
@@ -124,8 +125,8 @@ class CustomerModel(mesa.Model):
         quiet = act & ~p.contacted
         p.satisfaction[quiet] += e.drift_to_baseline * (p.own_level[quiet] - p.satisfaction[quiet])
 
-        hazard = expit(logit(p.churn_propensity) + e.churn_beta * (self.s_ref - p.satisfaction)
-                       + e.unresolved_churn_gamma * p.unresolved)
+        hazard = self.churn_multiplier * expit(logit(p.churn_propensity) + e.churn_beta * (self.s_ref - p.satisfaction)
+                                               + e.unresolved_churn_gamma * p.unresolved)
         churn = act & (self.streams.rng(Stream.CHURN, m).random(n) < hazard)
         p.active[churn] = False
         act = p.active.copy()
@@ -145,6 +146,7 @@ class CustomerModel(mesa.Model):
             "active_customers": float(act.sum()), "churned": float(churn.sum()),
             "revenue_usd": revenue, "gross_margin_usd": revenue * c.gross_margin,
             "upsell_revenue_usd": float(p.extra_spend_usd[act].sum()), "upsells": float(upsell.sum()),
+            "referred_revenue_usd": float((spend - p.extra_spend_usd)[act & p.referred].sum()),
             "nps": nps(ltr[act]), "promoters_share": float(promoters.sum() / max(1, act.sum())),
             "detractors_share": float(detractors.sum() / max(1, act.sum())),
             "satisfaction_mean": float(p.satisfaction[act].mean()) if act.any() else float("nan"),

@@ -68,7 +68,7 @@ class Centre:
         self.l2_groups = [f for f in self.groups if f.spec.level == 2]
         self.per_channel = {c: [f for f in self.groups if c in f.spec.channels and f.spec.level == 1] for c in range(len(chans))}
         cols = ("row", "attempt", "arrival", "t_queue", "wait", "start", "handle", "state", "answered", "abandoned",
-                "resolved", "transferred", "bot", "ctx_lost", "callback", "silent", "l2_handle")
+                "resolved", "transferred", "bot", "ctx_lost", "callback", "silent", "l2_handle", "group")
         self.r = {c: [] for c in cols}
         self.followups_beyond_month = 0
 
@@ -92,6 +92,7 @@ class Centre:
         r["callback"].append(False)
         r["silent"].append(False)
         r["l2_handle"].append(math.nan)
+        r["group"].append(-1)
         return len(r["row"]) - 1
 
     # ---- arrivals -----------------------------------------------------------------------------
@@ -192,6 +193,7 @@ class Centre:
         handle = self.work_of[row] * ch.handle_multiplier / floor.proficiency
         handle *= (1.0 + ch.concurrency_inflation * others) * (1.0 + (ch.bot.no_context_work_increase if r["ctx_lost"][i] else 0.0))
         r["wait"][i], r["start"][i], r["handle"][i] = env.now - r["t_queue"][i], env.now, handle
+        r["group"][i] = floor.code
         r["answered"][i], r["state"][i] = True, SERVING
         env.timeout(handle).callbacks.append(partial(self._done, i, floor, a, whole))
 
@@ -346,4 +348,5 @@ def _records(c: Centre) -> ContactRecords:
         bot=bot, context_lost=np.asarray(r["ctx_lost"], bool), callback=np.asarray(r["callback"], bool),
         silent=np.asarray(r["silent"], bool), backlog=backlog, carried=b.carried[row] & (np.asarray(r["attempt"]) == 0),
         unserved_at_close=unserved, l2_handle_s=np.asarray(r["l2_handle"], float),
+        group=np.asarray(r["group"], np.int16),
     )

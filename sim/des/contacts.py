@@ -129,6 +129,7 @@ class ContactRecords:
     carried: np.ndarray
     unserved_at_close: np.ndarray
     l2_handle_s: np.ndarray
+    group: np.ndarray  # index of the agent group that served the first leg (−1: none)
 
     def __len__(self) -> int:
         return int(self.customer_id.size)

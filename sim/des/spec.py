@@ -63,6 +63,7 @@ class GroupSpec:
     proficiency: float = 1.0
     level: int = 1  # 2 = the escalation pool (serves transfers only)
     reasons: tuple[int, ...] | None = None  # None = every reason
+    cost_per_handled_contact_usd: float = 0.0  # an outsourced partner's price
 
     def __post_init__(self) -> None:
         if len(self.agents_by_hour) != HOURS_PER_DAY or min(self.agents_by_hour) < 0:

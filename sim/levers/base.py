@@ -1,0 +1,131 @@
+"""What every lever shares: when it runs, how its effect ramps in, its generic cost lines, and
+the month's combined effects that the pipeline applies.
+
+Timing: a lever works from ``start_month`` to ``end_month`` (inclusive; none = to the horizon),
+its effect ramping in linearly over ``ramp_months``. Cash: ``one_off_usd`` falls at the start of
+the start month (cash-flow index ``start_month − 1``: month 1 ⇒ t = 0);
+``implementation_usd_per_month`` is spent in the ``implementation_months`` before it;
+``recurring_usd_per_month`` at the end of every month the lever runs.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Optional
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from sim.types import Channel
+
+HOURS_PER_DAY = 24
+
+
+class LaborRates(BaseModel):
+    """Cost inputs the levers need from the world (computed by the scenario)."""
+
+    model_config = ConfigDict(frozen=True)
+    loaded_usd_per_agent_month: float
+    loaded_usd_per_paid_hour: float
+    floor_hours_per_fte_month: float
+    headcount: dict[str, int]  # per scheduled group (a channel's own agents are named after the channel)
+    group_channels: dict[str, tuple[Channel, ...]] = {}
+
+    def heads_serving(self, channels) -> int:
+        return sum(h for g, h in self.headcount.items() if set(self.group_channels.get(g, ())) & set(channels))
+
+
+class LeverBase(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    start_month: int = Field(1, ge=1, description="first month the lever works")
+    end_month: Optional[int] = Field(None, ge=1, description="last month (a pilot); null = to the horizon")
+    ramp_months: int = Field(0, ge=0, le=120, description="months until the full effect (linear)")
+    one_off_usd: float = Field(0.0, ge=0, description="set-up cost at the start")
+    implementation_months: int = Field(0, ge=0, le=60)
+    implementation_usd_per_month: float = Field(0.0, ge=0)
+    recurring_usd_per_month: float = Field(0.0, ge=0, description="licences, fees: every month the lever runs")
+
+    @model_validator(mode="after")
+    def _window(self):
+        if self.end_month is not None and self.end_month < self.start_month:
+            raise ValueError(f"end_month ({self.end_month}) is before start_month ({self.start_month})")
+        return self
+
+    def running(self, month: int) -> bool:
+        return month >= self.start_month and (self.end_month is None or month <= self.end_month)
+
+    def strength(self, month: int) -> float:
+        """Share of the full effect in ``month``: 0 outside the window, linear ramp inside."""
+        if not self.running(month):
+            return 0.0
+        return 1.0 if self.ramp_months == 0 else min(1.0, (month - self.start_month + 1) / self.ramp_months)
+
+    def months_running(self, horizon: int) -> np.ndarray:
+        """Mask over cash-flow indices 0..horizon of the month-ends the lever runs."""
+        t = np.arange(horizon + 1)
+        return (t >= self.start_month) & (t <= (self.end_month or horizon))
+
+    def generic_costs_usd(self, horizon: int) -> np.ndarray:
+        out = np.zeros(horizon + 1)
+        if self.start_month > horizon:
+            return out
+        out[self.start_month - 1] += self.one_off_usd
+        for k in range(1, self.implementation_months + 1):
+            out[max(0, self.start_month - 1 - k)] += self.implementation_usd_per_month
+        out[self.months_running(horizon)] += self.recurring_usd_per_month
+        return out
+
+    def costs_usd(self, horizon: int, rates: LaborRates, days_per_month: int) -> np.ndarray:
+        """Fixed cash out per month (index 0 = t0), positive numbers. Levers add their own lines."""
+        return self.generic_costs_usd(horizon)
+
+    def apply(self, fx: "MonthEffects", month: int, rates: LaborRates, days_per_month: int) -> None:
+        """Add this lever's effect in ``month`` to ``fx``."""
+
+
+@dataclass
+class ExtraGroup:
+    name: str
+    channels: tuple[Channel, ...]
+    agents_by_hour: tuple[int, ...]
+    proficiency: float
+    cost_per_handled_contact_usd: float = 0.0
+
+
+@dataclass
+class MonthEffects:
+    """Everything an investment changes in one month (identity = no change)."""
+
+    extra_groups: list[ExtraGroup] = field(default_factory=list)
+    handle_multiplier: dict[Channel, float] = field(default_factory=lambda: {ch: 1.0 for ch in Channel})
+    fcr_gain: dict[Channel, float] = field(default_factory=lambda: {ch: 0.0 for ch in Channel})
+    empathy: float = 0.0
+    bots: dict[Channel, object] = field(default_factory=dict)  # Channel -> BotConfig
+    bot_cost_per_session_usd: dict[Channel, float] = field(default_factory=dict)
+    deflection: float = 0.0  # share of all wanted contacts resolved in self-service instead
+    self_service_score: float = 0.75
+    prevention_by_reason: dict[str, float] = field(default_factory=dict)  # proactive outreach
+    proactive_bonus_score: float = 0.0
+    proactive_cost_per_prevented_usd: float = 0.0
+    context_everywhere: bool = False  # CRM: nobody retells their story
+    recovery_credit_usd: float = 0.0
+    recovery_grant_share: float = 0.0
+    recovery_score_uplift: float = 0.0
+    churn_multiplier: float = 1.0
+
+    @property
+    def identity(self) -> bool:
+        return self == MonthEffects()
+
+
+def heads_for_band(extra: int, from_hour: int, to_hour: int, days: int, rates: LaborRates) -> int:
+    """People to hire for ``extra`` agents on the floor from ``from_hour`` to ``to_hour`` every day."""
+    return math.ceil(extra * (to_hour - from_hour) * days / rates.floor_hours_per_fte_month - 1e-9)
+
+
+def band(extra: int, from_hour: int, to_hour: int) -> tuple[int, ...]:
+    hours = np.zeros(HOURS_PER_DAY, dtype=int)
+    hours[from_hour:to_hour] = extra
+    return tuple(int(h) for h in hours)
