@@ -12,6 +12,7 @@ import math
 import os
 import signal
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Optional
 
@@ -62,6 +63,15 @@ def run(
     """Simulate the baseline and each investment; write results and print payback with CIs."""
     from sim.runner import run_scenarios
 
+    with _progress(quiet) as (on_start, on_done):
+        result = run_scenarios([str(p) for p in scenarios], reps, seed, out_dir, workers, overwrite,
+                               on_start=on_start, on_done=on_done)
+    _print_run(result)
+
+
+@contextmanager
+def _progress(quiet: bool):
+    """A rich progress bar with ETA on stderr; yields the (on_start, on_done) callbacks."""
     progress = Progress(TextColumn("[bold]simulating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                         TextColumn("eta"), TimeRemainingColumn(), console=err, disable=quiet, transient=True)
     task = None
@@ -71,9 +81,7 @@ def run(
         task = progress.add_task("runs", total=n)
 
     with progress:
-        result = run_scenarios([str(p) for p in scenarios], reps, seed, out_dir, workers, overwrite,
-                               on_start=on_start, on_done=lambda _: progress.advance(task))
-    _print_run(result)
+        yield on_start, lambda _: progress.advance(task)
 
 
 def _print_run(result) -> None:
@@ -115,11 +123,62 @@ def _print_run(result) -> None:
         out.print(t)
         if inv["npv_usd_ci_low"].isna().any():
             out.print("no CI: too few replications for a 90 % interval of the median (needs at least 5); use --reps")
+    _print_unstable(result)
+    out.print(f"results: [bold]{escape(str(result.out_dir))}[/] (manifest.json, runs/monthly/intervals.parquet)")
+
+
+def _print_unstable(result) -> None:
     unstable = int(result.tables.runs["unstable_months"].sum())
     if unstable:
         err.print(f"[yellow]warning:[/] {unstable} simulated months ended with contacts still queued 2 days after "
                   "month end (demand above capacity): see unserved_at_close in monthly.parquet")
-    out.print(f"results: [bold]{escape(str(result.out_dir))}[/] (manifest.json, runs/monthly/intervals.parquet)")
+
+
+@app.command()
+def compare(
+    scenarios: list[Path] = typer.Argument(..., help="the baseline file, then investment files extending it"),
+    reps: Optional[int] = typer.Option(None, "--reps", min=1, help="replications (default: the file's)"),
+    seed: Optional[int] = typer.Option(None, "--seed", min=0, help="root seed (default: the file's)"),
+    out_dir: Optional[Path] = typer.Option(None, "--out", help="results folder (default results/<run_id>)"),
+    workers: Optional[int] = typer.Option(None, "--workers", min=1, help="worker processes (default: CPUs)"),
+    overwrite: bool = typer.Option(False, "--overwrite", help="replace an existing results folder"),
+    quiet: bool = typer.Option(False, "--quiet", help="no progress bar"),
+) -> None:
+    """Rank investments: NPV and payback intervals, P(payback ≤ 12/18/24/36 m), P(best), paired differences."""
+    from sim.runner import compare_scenarios
+    from sim.report_text import print_comparison
+
+    with _progress(quiet) as (on_start, on_done):
+        result = compare_scenarios([str(p) for p in scenarios], reps, seed, out_dir, workers, overwrite,
+                                   on_start=on_start, on_done=on_done)
+    print_comparison(out, result)
+    _print_unstable(result.run)
+    out.print(f"results: [bold]{escape(str(result.run.out_dir))}[/] (comparison.csv, tei.parquet, runs/monthly/intervals.parquet)")
+
+
+@app.command(name="breakeven")
+def breakeven_cmd(
+    scenario: Path = typer.Argument(..., help="a scenario file with an investment"),
+    param: str = typer.Option(..., "--param", help="setting to vary, e.g. investment.levers[0].churn_reduction"),
+    low: float = typer.Option(..., "--low", help="lower end of the search bracket"),
+    high: float = typer.Option(..., "--high", help="upper end of the search bracket"),
+    target: int = typer.Option(12, "--target", min=1, help="payback horizon to reach, months"),
+    reps: Optional[int] = typer.Option(None, "--reps", min=1, help="paired replications per evaluation"),
+    seed: Optional[int] = typer.Option(None, "--seed", min=0),
+    workers: Optional[int] = typer.Option(None, "--workers", min=1),
+) -> None:
+    """Find the value of one setting at which the median payback equals --target months."""
+    from sim.breakeven import breakeven
+
+    def show(x: float, cum: float) -> None:
+        err.print(f"  {param} = {x:.5g}: median cumulative cash flow at month {target} = {cum:,.0f} USD")
+
+    result = breakeven(scenario, param, low, high, target, reps, seed, workers, on_eval=show)
+    if math.isnan(result.value):
+        out.print(f"[yellow]{escape(result.message)}[/]")
+    else:
+        out.print(f"[bold]break-even:[/] {escape(result.message)} (median payback at that value: "
+                  f"{result.median_payback_months:.1f} months; {result.evaluations} evaluations)")
 
 
 @app.command()

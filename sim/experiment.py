@@ -31,13 +31,15 @@ class Experiment:
     replications: int
     root_seed: int
     sources: tuple[str, ...] = ()
+    include_baseline: bool = True
 
     @property
     def arms(self) -> list[str]:
         return [Arm.BASELINE.value] + [inv.name for inv in self.investments]
 
     def tasks(self) -> list[tuple[Investment | None, int]]:
-        return [(inv, r) for r in range(self.replications) for inv in (None, *self.investments)]
+        arms = (None, *self.investments) if self.include_baseline else self.investments
+        return [(inv, r) for r in range(self.replications) for inv in arms]
 
 
 def build_experiment(scenarios: list[Scenario], paths: list[str], replications: int | None = None,

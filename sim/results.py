@@ -21,8 +21,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.business_case import annual_table, appraise_lines, benefit_lines, risk_adjust
 from sim.experiment import Experiment
-from sim.finance import appraise
+from sim.finance import monthly_rate, npv
 from sim.operations import CHANNELS
 from sim.pipeline import ArmRun
 from sim.types import Arm
@@ -33,7 +34,8 @@ GLOSSARY = {
     "payback_months": "first month the cumulative incremental cash flow is back to >= 0 (interpolated); inf = never",
     "discounted_payback_months": "payback of the discounted incremental cash flow",
     "irr_annual": "annual effective IRR where unique (one sign change); NaN otherwise",
-    "incremental_cash_flow_usd": "(margin_i - margin_b) - (service cost_i - service cost_b) - investment cost_i",
+    "incremental_cash_flow_usd": "sum of the (risk-adjusted) benefit lines - (risk-adjusted) investment cost, vs the same replication's baseline",
+    "benefit_<line>_usd": "retained_margin, referral_margin, upsell_margin, cost_to_serve: incremental, risk-adjusted",
 }
 PACKAGES = ("sim", "numpy", "scipy", "pandas", "pyarrow", "simpy", "mesa", "pydantic")
 
@@ -43,25 +45,14 @@ class Tables:
     runs: pd.DataFrame
     monthly: pd.DataFrame
     intervals: pd.DataFrame
-
-
-def _incremental(base: ArmRun, alt: ArmRun) -> dict[str, np.ndarray]:
-    margin = alt.monthly["gross_margin_usd"] - base.monthly["gross_margin_usd"]
-    service = alt.monthly["service_cost_usd"] - base.monthly["service_cost_usd"]
-    cost = alt.monthly["investment_cost_usd"]
-    flow = margin - service - cost
-    return {
-        "incremental_margin_usd": margin,
-        "incremental_service_cost_usd": service,
-        "incremental_cash_flow_usd": flow,
-        "cumulative_cash_flow_usd": np.cumsum(flow),
-    }
+    tei: pd.DataFrame  # annual business-case lines per arm and replication
 
 
 def build_tables(exp: Experiment, runs: list[ArmRun]) -> Tables:
     """Pair every investment run with the baseline of its replication and build the tables."""
     by_key = {(r.arm, r.replication): r for r in runs}
-    run_rows, monthly_parts, interval_parts = [], [], []
+    run_rows, monthly_parts, interval_parts, tei_parts = [], [], [], []
+    w = exp.world
     for run in runs:
         metrics = dict(run.monthly)
         row = {"arm": run.arm, "replication": run.replication, "root_seed": exp.root_seed,
@@ -85,10 +76,20 @@ def build_tables(exp: Experiment, runs: list[ArmRun]) -> Tables:
                     row[f"{key}_mean"] = float(np.nanmean(m[key][1:]))
         if run.arm != Arm.BASELINE.value:
             base = by_key[(Arm.BASELINE.value, run.replication)]
-            inc = _incremental(base, run)
-            metrics.update(inc)
-            benefits = inc["incremental_margin_usd"] - inc["incremental_service_cost_usd"]
-            a = appraise(np.nan_to_num(benefits), run.monthly["investment_cost_usd"], exp.world.discount_rate_annual)
+            raw = benefit_lines(base.monthly, run.monthly, w.customers.gross_margin)
+            lines, costs = risk_adjust(raw, run.monthly["investment_cost_usd"], w.finance)
+            flow = sum(lines.values()) - costs
+            metrics.update({f"benefit_{k}_usd": v for k, v in lines.items()})
+            metrics.update(incremental_cash_flow_usd=flow, cumulative_cash_flow_usd=np.cumsum(flow),
+                           risk_adjusted_investment_cost_usd=costs)
+            a = appraise_lines(lines, costs, w.discount_rate_annual)
+            rate = monthly_rate(w.discount_rate_annual)
+            row.update({f"pv_benefit_{k}_usd": npv(rate, v) for k, v in lines.items()})
+            row["pv_investment_cost_usd"] = npv(rate, costs)
+            table = annual_table(lines, costs, w.discount_rate_annual)
+            table.insert(0, "replication", run.replication)
+            table.insert(0, "arm", run.arm)
+            tei_parts.append(table)
             row.update(npv_usd=a.npv_usd, roi=a.roi, payback_months=a.payback_months,
                        discounted_payback_months=a.discounted_payback_months, irr_annual=a.irr_annual,
                        irr_note=a.irr_note,
@@ -110,10 +111,11 @@ def build_tables(exp: Experiment, runs: list[ArmRun]) -> Tables:
         intervals.insert(3, "channel", intervals.pop("channel_code").map(lambda c: CHANNELS[c].value))
         month = intervals.pop("month")
         intervals.insert(2, "month", month)
-    for df in (runs_df, monthly, intervals):
+    tei = pd.concat(tei_parts, ignore_index=True) if tei_parts else pd.DataFrame(columns=["arm", "replication", "year"])
+    for df in (runs_df, monthly, intervals, tei):
         if "arm" in df:
             df["arm"] = pd.Categorical(df["arm"], categories=exp.arms)
-    return Tables(runs_df, monthly, intervals)
+    return Tables(runs_df, monthly, intervals, tei)
 
 
 # ---- writing -----------------------------------------------------------------------------
@@ -181,6 +183,7 @@ def write_tables(out_dir: Path, tables: Tables) -> None:
     atomic_write_parquet(tables.runs, out_dir / "runs.parquet")
     atomic_write_parquet(tables.monthly, out_dir / "monthly.parquet")
     atomic_write_parquet(tables.intervals, out_dir / "intervals.parquet")
+    atomic_write_parquet(tables.tei, out_dir / "tei.parquet")
 
 
 def now_iso() -> str:

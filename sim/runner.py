@@ -12,7 +12,8 @@ import pandas as pd
 from sim.experiment import Experiment, build_experiment, run_experiment
 from sim.loader import Problem, ScenarioError, load_scenario
 from sim.pipeline import ArmRun
-from sim.results import Tables, build_tables, manifest, new_run_id, now_iso, write_manifest, write_tables
+from sim.compare import comparison, crn_variance_reduction, tei_summary
+from sim.results import Tables, atomic_write_bytes, atomic_write_parquet, build_tables, manifest, new_run_id, now_iso, write_manifest, write_tables
 from sim.summary import investment_summary, operations_summary
 
 DEFAULT_RESULTS = Path("results")
@@ -25,6 +26,14 @@ class RunOutput:
     tables: Tables
     investments: pd.DataFrame
     operations: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class CompareOutput:
+    run: RunOutput
+    ranked: pd.DataFrame  # comparison table, best median NPV first
+    tei_best: pd.DataFrame  # annual business case of the best alternative (mean over replications)
+    crn_factor: float  # variance reduction of the paired design for the best alternative
 
 
 def load_experiment(paths: list[str | Path], replications: int | None = None, seed: int | None = None) -> Experiment:
@@ -90,3 +99,20 @@ def run_scenarios(paths: list[str | Path], replications: int | None = None, seed
     write_manifest(out_dir, manifest(exp, run_id, "complete", started, now_iso(), unstable_months=unstable))
     return RunOutput(out_dir, exp, tables, investment_summary(tables.runs, exp.world.horizon_months),
                      operations_summary(tables.runs))
+
+
+def compare_scenarios(paths: list[str | Path], replications: int | None = None, seed: int | None = None,
+                      out: Path | None = None, workers: int | None = None, overwrite: bool = False,
+                      on_start: Callable[[int], None] | None = None,
+                      on_done: Callable[[ArmRun], None] | None = None) -> CompareOutput:
+    """``sim run`` plus the ranked comparison (``comparison.parquet`` / ``.csv``) and the TEI table."""
+    run = run_scenarios(paths, replications, seed, out, workers, overwrite, on_start, on_done)
+    ranked = comparison(run.tables.runs)
+    if ranked.empty:
+        raise ScenarioError([Problem(str(paths[0]), 0, "", "nothing to compare: give at least one investment file "
+                                     "(a scenario with an investment section)")])
+    atomic_write_parquet(ranked, run.out_dir / "comparison.parquet")
+    atomic_write_bytes(run.out_dir / "comparison.csv", ranked.to_csv(index=False).encode())
+    best = str(ranked["arm"].iloc[0])
+    return CompareOutput(run, ranked, tei_summary(run.tables.tei, best),
+                         crn_variance_reduction(run.tables.runs, run.tables.monthly, best, run.experiment.world.discount_rate_annual))

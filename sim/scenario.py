@@ -135,6 +135,17 @@ class CostConfig(_Frozen):
     tooling_usd_per_agent_month: NonNeg = 30.0
 
 
+class FinanceConfig(_Frozen):
+    """TEI-style risk adjustment of the appraisal: benefit lines down, costs up (0 = none)."""
+
+    benefit_risk: Prob = Field(0.0, description="default haircut on every benefit line")
+    benefit_risk_by_line: dict[Literal["retained_margin", "referral_margin", "upsell_margin", "cost_to_serve"], Prob] = {}
+    cost_risk: NonNeg = Field(0.0, description="uplift on investment costs")
+
+    def haircut(self, line: str) -> float:
+        return self.benefit_risk_by_line.get(line, self.benefit_risk)
+
+
 class Scenario(_Frozen):
     """A business (the world) and optionally one investment to appraise against it."""
 
@@ -156,6 +167,7 @@ class Scenario(_Frozen):
     escalation: EscalationConfig = EscalationConfig()
     costs: CostConfig = CostConfig()
     market: MarketConfig = MarketConfig()
+    finance: FinanceConfig = FinanceConfig()
     investment: Optional[Investment] = None
 
     def semantic_issues(self) -> list[tuple[tuple, str]]:
@@ -197,10 +209,16 @@ class Scenario(_Frozen):
                 where = ("investment", "levers", i)
                 if lever.start_month > self.horizon_months:
                     issues.append((where + ("start_month",), f"{lever.start_month} is beyond horizon_months ({self.horizon_months})"))
-                channels = [lever.channel] if hasattr(lever, "channel") else list(lever.channels)
+                channels = [lever.channel] if hasattr(lever, "channel") else list(getattr(lever, "channels", ()))
                 for ch in channels:
-                    if ch not in configured:
+                    if ch not in configured and lever.type not in ("crm", "training"):
                         issues.append((where, f"lever uses channel {ch.value}, which is not configured"))
+                if lever.type == "chatbot" and lever.channel.deferrable:
+                    issues.append((where + ("channel",), "a bot sits in front of a live channel (phone, chat)"))
+                if lever.type == "proactive" and lever.reason not in [r.name for r in self.reasons]:
+                    issues.append((where + ("reason",), f"no reason named '{lever.reason}' under reasons"))
+                if lever.end_month is not None and lever.end_month > self.horizon_months:
+                    issues.append((where + ("end_month",), f"{lever.end_month} is beyond horizon_months ({self.horizon_months})"))
         return issues
 
     def _centre_issues(self, configured) -> list[tuple[tuple, str]]:

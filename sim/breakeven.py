@@ -1,0 +1,119 @@
+"""Break-even analysis: the value of one investment setting at which payback equals a target.
+
+The objective is the median over paired replications of the cumulative (risk-adjusted)
+incremental cash flow at the target month: it is zero exactly when the median payback equals the
+target (for a cash flow that turns positive once), and it moves smoothly with the setting because
+every evaluation faces the same customers (common random numbers). The root is bracketed on
+[low, high] and found with Brent's method; the baseline is simulated once.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+from pydantic import ValidationError
+from scipy.optimize import brentq
+
+from sim.business_case import benefit_lines, risk_adjust
+from sim.experiment import Experiment, run_experiment
+from sim.finance import payback_months
+from sim.loader import Problem, ScenarioError, dotted, load_scenario
+from sim.scenario import Scenario
+
+PATH_PART = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]")
+
+
+@dataclass(frozen=True)
+class BreakEven:
+    param: str
+    value: float  # NaN when there is no break-even in the bracket
+    target_months: int
+    median_payback_months: float
+    low: float
+    high: float
+    cumulative_at_low_usd: float
+    cumulative_at_high_usd: float
+    evaluations: int
+    message: str
+
+
+def parse_path(path: str) -> tuple:
+    parts, pos = [], 0
+    for m in PATH_PART.finditer(path):
+        if m.start() != pos + (1 if pos and path[pos] == "." else 0) and m.start() != pos:
+            break
+        parts.append(m.group(1) if m.group(1) else int(m.group(2)))
+        pos = m.end()
+    if pos != len(path) or not parts:
+        raise ScenarioError([Problem("--param", 0, path, "not a setting path like investment.levers[0].churn_reduction")])
+    return tuple(parts)
+
+
+def with_value(sc: Scenario, path: tuple, value: float, source: str) -> Scenario:
+    data = sc.model_dump(mode="json")
+    node = data
+    for i, part in enumerate(path[:-1]):
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            raise ScenarioError([Problem(source, 0, dotted(path[: i + 1]), "no such setting in this scenario")]) from None
+    if not isinstance(node, dict) or path[-1] not in node:
+        raise ScenarioError([Problem(source, 0, dotted(path), "no such setting in this scenario")])
+    node[path[-1]] = value
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as e:
+        raise ScenarioError([Problem(source, 0, dotted(path), f"{value:g} is not allowed: {e.errors()[0]['msg']}")]) from None
+
+
+def breakeven(path: str | Path, param: str, low: float, high: float, target_months: int, replications: int | None = None,
+              seed: int | None = None, workers: int | None = None, on_eval: Callable[[float, float], None] | None = None,
+              xtol: float | None = None) -> BreakEven:
+    """Find the value of ``param`` (a setting path) in [low, high] at which the median payback is ``target_months``."""
+    sc = load_scenario(path)
+    source = str(path)
+    if sc.investment is None:
+        raise ScenarioError([Problem(source, 0, "investment", "break-even needs a scenario with an investment")])
+    if not 1 <= target_months <= sc.horizon_months:
+        raise ScenarioError([Problem("--target", 0, "", f"must be within the horizon (1..{sc.horizon_months} months)")])
+    if not low < high:
+        raise ScenarioError([Problem("--low/--high", 0, "", "low must be below high")])
+    keys = parse_path(param)
+    reps = replications or sc.replications
+    root = seed if seed is not None else sc.seed
+    world = sc.world()
+    base = {r.replication: r for r in run_experiment(Experiment(world, (), reps, root), workers=workers)}
+    evaluations = 0
+
+    def cumulative(x: float) -> tuple[float, float]:
+        nonlocal evaluations
+        evaluations += 1
+        inv = with_value(sc, keys, x, source).investment
+        runs = run_experiment(replace(Experiment(world, (inv,), reps, root), include_baseline=False), workers=workers)
+        cums, paybacks = [], []
+        for run in runs:
+            lines, costs = risk_adjust(benefit_lines(base[run.replication].monthly, run.monthly, world.customers.gross_margin),
+                                       run.monthly["investment_cost_usd"], world.finance)
+            flow = sum(lines.values()) - costs
+            cums.append(float(np.cumsum(flow)[target_months]))
+            paybacks.append(payback_months(flow))
+        med = float(np.median(cums))
+        if on_eval:
+            on_eval(x, med)
+        return med, float(np.quantile(paybacks, 0.5, method="inverted_cdf"))
+
+    f_low, _ = cumulative(low)
+    f_high, _ = cumulative(high)
+    if np.sign(f_low) == np.sign(f_high):
+        return BreakEven(param, math.nan, target_months, math.nan, low, high, f_low, f_high, evaluations,
+                         f"no break-even in [{low:g}, {high:g}]: the median cumulative cash flow at month "
+                         f"{target_months} is {f_low:,.0f} and {f_high:,.0f} USD at the two ends")
+    value = brentq(lambda x: cumulative(x)[0], low, high, xtol=xtol or (high - low) * 1e-3, maxiter=30)
+    _, payback = cumulative(value)
+    return BreakEven(param, float(value), target_months, payback, low, high, f_low, f_high, evaluations,
+                     f"{param} = {value:.4g} makes the median payback {target_months} months")
