@@ -92,7 +92,8 @@ def run_numpy(sc, customers: int, months: int) -> tuple[float, int]:
         if new:
             pop.ensure(n + new)
             grow = lambda a, b: np.r_[a, b[n:n + new]]  # noqa: E731 - attributes of the new ids
-            active, sat, own, theta = np.r_[active, np.ones(new, bool)], grow(sat, pop.a["own_level"]), grow(own, pop.a["own_level"]), grow(theta, pop.a["churn_propensity"])
+            active, sat = np.r_[active, np.ones(new, bool)], grow(sat, pop.a["own_level"])
+            own, theta = grow(own, pop.a["own_level"]), grow(theta, pop.a["churn_propensity"])
             tenure, seg, mult = np.r_[tenure, np.zeros(new, tenure.dtype)], grow(seg, pop.a["segment"]), grow(mult, pop.a["spend_multiplier"])
             extra, prop = np.r_[extra, np.zeros(new)], grow(prop, pop.a["referral_propensity"])
             n += new

@@ -145,8 +145,8 @@ def compare(
     quiet: bool = typer.Option(False, "--quiet", help="no progress bar"),
 ) -> None:
     """Rank investments: NPV and payback intervals, P(payback ≤ 12/18/24/36 m), P(best), paired differences."""
-    from sim.runner import compare_scenarios
     from sim.report_text import print_comparison
+    from sim.runner import compare_scenarios
 
     with _progress(quiet) as (on_start, on_done):
         result = compare_scenarios([str(p) for p in scenarios], reps, seed, out_dir, workers, overwrite,

@@ -22,6 +22,10 @@ def months(x: float) -> str:
     return "never" if math.isinf(x) else ("n/a" if math.isnan(x) else f"{x:.1f}")
 
 
+def count(x: float) -> str:
+    return f"{x:,.0f}"
+
+
 def interval(lo: float, hi: float, fmt) -> str:
     if math.isnan(lo) or math.isnan(hi):
         return "(no CI)"
@@ -40,12 +44,13 @@ def print_comparison(console: Console, result) -> None:
         "NPV": [f"{money(r.npv_usd_median)} {interval(r.npv_usd_p05, r.npv_usd_p95, money)}" for r in ranked.itertuples()],
         "payback, months": [f"{months(r.payback_months_median)} {interval(r.payback_months_p05, r.payback_months_p95, months)}"
                             for r in ranked.itertuples()],
-        **{f"P(payback ≤ {h} m)": [f"{getattr(r, f'p_payback_within_{h}m'):.0%}" for r in ranked.itertuples()] for h in (12, 18, 24, 36)},
+        **{f"P(payback ≤ {h} m)": [f"{getattr(r, f'p_payback_within_{h}m'):.0%}" for r in ranked.itertuples()]
+           for h in (12, 18, 24, 36)},
         "P(NPV > 0)": [f"{r.p_npv_positive:.0%}" for r in ranked.itertuples()],
         "P(best of these)": [f"{r.p_best:.0%}" for r in ranked.itertuples()],
         "mean NPV vs baseline [90% CI]": [f"{money(r.npv_usd_mean)} {interval(r.npv_usd_mean_ci_low, r.npv_usd_mean_ci_high, money)}"
                                           for r in ranked.itertuples()],
-        "customers kept [90% CI]": [f"{r.customers_kept_mean:,.0f} {interval(r.customers_kept_ci_low, r.customers_kept_ci_high, lambda v: f'{v:,.0f}')}"
+        "customers kept [90% CI]": [f"{r.customers_kept_mean:,.0f} {interval(r.customers_kept_ci_low, r.customers_kept_ci_high, count)}"
                                     for r in ranked.itertuples()],
         "ROI (PV)": [f"{r.roi_median:.0%}" if math.isfinite(r.roi_median) else "n/a" for r in ranked.itertuples()],
     }

@@ -9,11 +9,21 @@ from pathlib import Path
 
 import pandas as pd
 
+from sim.compare import comparison, crn_variance_reduction, tei_summary
 from sim.experiment import Experiment, build_experiment, run_experiment
 from sim.loader import Problem, ScenarioError, load_scenario
 from sim.pipeline import ArmRun
-from sim.compare import comparison, crn_variance_reduction, tei_summary
-from sim.results import Tables, atomic_write_bytes, atomic_write_parquet, build_tables, manifest, new_run_id, now_iso, write_manifest, write_tables
+from sim.results import (
+    Tables,
+    atomic_write_bytes,
+    atomic_write_parquet,
+    build_tables,
+    manifest,
+    new_run_id,
+    now_iso,
+    write_manifest,
+    write_tables,
+)
 from sim.summary import investment_summary, operations_summary
 
 DEFAULT_RESULTS = Path("results")

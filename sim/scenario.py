@@ -13,14 +13,12 @@ import json
 import math
 from typing import Annotated, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
 from sim.investments import Investment
 from sim.levers import LaborRates
-from sim.scenario_centre import AgentGroupConfig, Channels, EscalationConfig, ReasonConfig
+from sim.scenario_centre import AgentGroupConfig, Channels, EscalationConfig, NonNeg, Prob, ReasonConfig, _Frozen  # noqa: E402  (shared field types)
 from sim.types import Arm, Channel
-
-from sim.scenario_centre import NonNeg, Prob, _Frozen  # noqa: E402  (shared field types)
 
 
 class ChannelMix(_Frozen):
@@ -187,7 +185,8 @@ class Scenario(_Frozen):
             if share > 0 and ch not in configured:
                 issues.append((("customers", "channel_mix", ch.value), f"customers use {ch.value}, which is not configured under channels"))
             elif share > 0 and sum(configured[ch].agents_by_hour) + group_staff[ch] == 0:
-                issues.append((("channels", ch.value, "agents_by_hour"), "no agent in any hour (here or in agent_groups), but customers contact this channel"))
+                issues.append((("channels", ch.value, "agents_by_hour"),
+                               "no agent in any hour (here or in agent_groups), but customers contact this channel"))
         issues += self._centre_issues(configured)
         names = [sg.name for sg in self.customers.segments]
         for i, name in enumerate(names):

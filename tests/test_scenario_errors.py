@@ -9,7 +9,6 @@ import pytest
 
 from sim.cli import main
 from sim.loader import ScenarioError, load_scenario
-
 from tests.helpers import SCENARIOS, write
 
 
@@ -93,7 +92,8 @@ def test_every_problem_reported_at_once(tmp_path, capsys):
 @pytest.mark.parametrize(
     "body, path_and_message",
     [
-        ("investment:\n  name: x\n  levers:\n    - {type: trainin}\n", ":5: investment.levers[0].type: unknown type 'trainin'; did you mean 'training'?"),
+        ("investment:\n  name: x\n  levers:\n    - {type: trainin}\n",
+         ":5: investment.levers[0].type: unknown type 'trainin'; did you mean 'training'?"),
         ("investment:\n  name: x\n  levers:\n    - {type: staffing, channel: phone, extra_agents: 1, start_month: 99}\n",
          ":5: investment.levers[0].start_month: 99 is beyond horizon_months (24)"),
         ("investment:\n  name: x\n  levers:\n    - {type: staffing, channel: phone, extra_agents: 1, recruiting_cost_usd_per_hire: -5}\n",

@@ -19,8 +19,8 @@ import simpy
 
 from sim.des.agents import GroupFloor
 from sim.des.arrivals import patience_factor
-from sim.des.contacts import HOURS_PER_DAY, MAX_FOLLOWUPS, SECONDS_PER_DAY, SECONDS_PER_HOUR, Bot, ContactBatch, ContactRecords, U
-from sim.des.spec import CentreSpec, QueueSpec, centre_from_queues
+from sim.des.contacts import HOURS_PER_DAY, MAX_FOLLOWUPS, SECONDS_PER_DAY, SECONDS_PER_HOUR, Bot, ContactBatch, U
+from sim.des.spec import CentreSpec
 
 #: Live contacts still queued this long after the month ends are closed as unserved, so unstable
 #: settings (demand above capacity, no abandonment) finish in bounded time and memory.
@@ -177,7 +177,7 @@ class Centre:
 
     # ---- service ------------------------------------------------------------------------------
     def _start(self, i: int, floor: GroupFloor, a: int, whole: bool) -> None:
-        r, b, env = self.r, self.b, self.env
+        r, env = self.r, self.env
         row = r["row"][i]
         ch = self.spec.channels[self.ch_of[row]]
         if r["state"][i] == SILENT_GONE:
@@ -298,55 +298,3 @@ class Centre:
         state = self.r["state"]
         return any(q.realtime and any(state[i] in (QUEUED, SILENT_GONE, L2_QUEUED) for i in q.items)
                    for q in [*self.queues.values(), self.l2_queue])
-
-
-def simulate_centre(batch: ContactBatch, spec: CentreSpec, days: int) -> ContactRecords:
-    """Serve one month of contacts; one record per contact leg (batch rows first, in order)."""
-    if len(batch) and int(batch.channel.max()) >= len(spec.channels):
-        raise ValueError("a contact's channel code has no channel spec")
-    centre = Centre(batch, spec, days)
-    carried = np.flatnonzero(batch.carried)
-    for row in carried.tolist():  # last month's deferrable backlog is waiting at t = 0
-        i = centre._new(row, 0, float(batch.arrival_s[row]))
-        centre.r["t_queue"][i] = float(batch.arrival_s[row])
-    fresh = np.flatnonzero(~batch.carried)
-    centre.env.process(centre.shifts())
-    for i in range(carried.size):
-        centre.env.timeout(0).callbacks.append(partial(lambda i, _ev: centre.to_human(i), i))
-    centre.env.process(centre.source(fresh[np.argsort(batch.arrival_s[fresh], kind="stable")]))
-    centre.env.run(until=centre.close_s + SECONDS_PER_HOUR)
-    return _records(centre)
-
-
-def simulate_month(batch: ContactBatch, queues: list[QueueSpec] | CentreSpec, days: int) -> ContactRecords:
-    """Serve one month with either a full :class:`CentreSpec` or plain per-channel queues."""
-    spec = queues if isinstance(queues, CentreSpec) else centre_from_queues(list(queues))
-    return simulate_centre(batch, spec, days)
-
-
-def _records(c: Centre) -> ContactRecords:
-    r, b = c.r, c.b
-    row = np.asarray(r["row"], np.int64)
-    state = np.asarray(r["state"])
-    channel = b.channel[row]
-    realtime = np.array([ch.realtime for ch in c.spec.channels])[channel.astype(np.intp)] if row.size else np.zeros(0, bool)
-    waiting = state == QUEUED  # a transfer still waiting for level 2 at close was answered: it stays unresolved
-    unserved = waiting & realtime
-    backlog = waiting & ~realtime
-    wait = np.asarray(r["wait"], float)
-    t_queue = np.asarray(r["t_queue"], float)
-    wait[unserved | backlog] = c.close_s - t_queue[unserved | backlog]
-    wait[backlog] = c.horizon_s - t_queue[backlog]
-    abandoned = np.asarray(r["abandoned"], bool) | unserved
-    bot = np.asarray(r["bot"], np.int8)
-    return ContactRecords(
-        customer_id=b.customer_id[row], channel=channel, reason=b.reason[row], issue=row,
-        attempt=np.asarray(r["attempt"], np.int8), arrival_s=np.asarray(r["arrival"], float),
-        wait_s=wait, handle_s=np.asarray(r["handle"], float), service_start_s=np.asarray(r["start"], float),
-        offered=np.isin(bot, (Bot.NONE, Bot.HANDED_OFF)), answered=np.asarray(r["answered"], bool),
-        abandoned=abandoned, resolved=np.asarray(r["resolved"], bool), transferred=np.asarray(r["transferred"], bool),
-        bot=bot, context_lost=np.asarray(r["ctx_lost"], bool), callback=np.asarray(r["callback"], bool),
-        silent=np.asarray(r["silent"], bool), backlog=backlog, carried=b.carried[row] & (np.asarray(r["attempt"]) == 0),
-        unserved_at_close=unserved, l2_handle_s=np.asarray(r["l2_handle"], float),
-        group=np.asarray(r["group"], np.int16),
-    )
