@@ -23,31 +23,15 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from sim.loader import ScenarioError, load_scenario
+from sim.report_text import interval as _ci
+from sim.report_text import money as _money
+from sim.report_text import months as _months
 from sim.scenario import Scenario
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="When does investing in customer service pay back? Simulate, compare, decide.")
 out = Console()
 err = Console(stderr=True)
-
-
-def _money(x: float) -> str:
-    if not math.isfinite(x):
-        return "n/a"
-    sign, a = ("-" if x < 0 else ""), abs(x)
-    if a >= 1e6:
-        return f"{sign}${a / 1e6:.2f}M"
-    return f"{sign}${a / 1e3:.1f}k" if a >= 1e3 else f"{sign}${a:.0f}"
-
-
-def _months(x: float) -> str:
-    return "never" if math.isinf(x) else ("n/a" if math.isnan(x) else f"{x:.1f}")
-
-
-def _ci(lo: float, hi: float, fmt) -> str:
-    if math.isnan(lo) or math.isnan(hi):
-        return "(no CI)"
-    return f"[{fmt(lo)}, {fmt(hi)}]"
 
 
 @app.command()
