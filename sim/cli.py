@@ -165,6 +165,86 @@ def breakeven_cmd(
                   f"{result.median_payback_months:.1f} months; {result.evaluations} evaluations)")
 
 
+@app.command(name="calibrate")
+def calibrate_cmd(
+    log: Path = typer.Argument(..., help="contact log CSV (columns: timestamp, channel, wait_s, handle_s, outcome[, reason, customer_id])"),
+    out_file: Path = typer.Option(..., "--out", help="scenario file to write"),
+    base: Path = typer.Option(Path("scenarios/baseline.yaml"), "--base", help="scenario that supplies what a log cannot tell"),
+    customers: Optional[int] = typer.Option(None, "--customers", min=1, help="active customers (default: the base's)"),
+    overwrite: bool = typer.Option(False, "--overwrite", help="replace an existing --out file"),
+) -> None:
+    """Fit arrival profiles, handle times, patience and reasons to your own contact log; write a scenario."""
+    from sim.calibrate import calibrate
+
+    cal = calibrate(log, out_file, base, customers, overwrite)
+    t = Table(title=f"Fit report: {cal.contacts:,} contacts over {cal.days:.0f} days; day-level volume CV {cal.day_volume_cv:.3f}")
+    for c in ("channel", "contacts", "AHT s (lognormal)", "AHT CV", "KS lognormal / exponential", "abandons",
+              "patience s (censored MLE)", "P(patience > 60 s), KM"):
+        t.add_column(c, justify="left" if c == "channel" else "right")
+    for f in cal.channels.values():
+        t.add_row(f.channel, f"{f.contacts:,}", f"{f.aht_mean_s:,.1f}", f"{f.aht_cv:.2f}",
+                  f"{f.ks_lognormal:.3f} / {f.ks_exponential:.3f}", f"{f.abandons:,}",
+                  "n/a" if f.patience_mean_s is None else f"{f.patience_mean_s:,.1f}",
+                  f"{f.km_survival[60]:.3f}" if 60 in f.km_survival else "n/a")
+    out.print(t)
+    if cal.repeat_share is not None:
+        out.print(f"repeat contacts (same customer within 7 days): {cal.repeat_share:.1%}")
+    out.print(f"scenario written: [bold]{escape(str(out_file))}[/] (validated)")
+
+
+@app.command(name="contact-log")
+def contact_log_cmd(
+    scenario: Path = typer.Argument(..., help="scenario whose baseline to simulate"),
+    out_file: Path = typer.Option(..., "--out", help="CSV file to write"),
+    months: int = typer.Option(1, "--months", min=1, max=24),
+    seed: Optional[int] = typer.Option(None, "--seed", min=0),
+    overwrite: bool = typer.Option(False, "--overwrite"),
+) -> None:
+    """Write a synthetic contact log simulated by this project's DES (for trying calibrate)."""
+    from sim.contact_log import write_log
+
+    n = write_log(scenario, out_file, months, seed, overwrite)
+    out.print(f"{n:,} contacts written to [bold]{escape(str(out_file))}[/]")
+
+
+@app.command(name="staffing")
+def staffing_cmd(
+    scenario: Path = typer.Argument(..., help="scenario to staff"),
+    target: str = typer.Option(..., "--target", help='service-level targets, e.g. "phone: 80/20, chat: 90/60"'),
+    reps: int = typer.Option(20, "--reps", min=2, help="replications of the simulated check"),
+    seed: Optional[int] = typer.Option(None, "--seed", min=0),
+    workers: Optional[int] = typer.Option(None, "--workers", min=1),
+    write_investment: Optional[Path] = typer.Option(None, "--write-investment",
+                                                    help="write the plan's extra agents as an investment file for sim compare"),
+) -> None:
+    """Fewest agents per channel and hour meeting the targets: Erlang first guess, simulation to confirm."""
+    from sim.results import atomic_write_bytes
+    from sim.staffing import plan_investment_yaml, plan_staffing
+
+    result = plan_staffing(scenario, target, reps, seed, workers)
+    current = load_scenario(scenario).channels.configured()
+    t = Table(title=f"Staffing plan (agents on the floor by hour of day), confirmed by {reps} simulated months")
+    t.add_column("channel / hour")
+    hours = [h for h in range(24) if any(p[h] or current[c].agents_by_hour[h] for c, p in result.plan.items())]
+    for h in hours:
+        t.add_column(f"{h:02d}", justify="right")
+    for ch, plan in result.plan.items():
+        t.add_row(f"{ch.value} today", *[str(current[ch].agents_by_hour[h]) for h in hours])
+        t.add_row(f"{ch.value} Erlang", *[str(result.first_guess[ch][h]) for h in hours])
+        t.add_row(f"[bold]{ch.value} plan[/]", *[str(plan[h]) for h in hours])
+    out.print(t)
+    for ch, (sl, secs) in result.targets.items():
+        out.print(f"{ch.value}: target {sl:.0%} within {secs:g} s; simulated {result.service_level[ch]:.1%}, "
+                  f"met in {result.met_share[ch]:.0%} of replications")
+    out.print(f"labour and tooling: {_money(result.cost_usd_per_month)}/month with the plan vs "
+              f"{_money(result.current_cost_usd_per_month)}/month today ({result.rounds} simulation rounds)")
+    if write_investment is not None:
+        atomic_write_bytes(write_investment, plan_investment_yaml(scenario, result).encode())
+        load_scenario(write_investment)
+        out.print(f"investment written: [bold]{escape(str(write_investment))}[/] "
+                  f"(compare it: sim compare {escape(str(scenario))} {escape(str(write_investment))})")
+
+
 @app.command()
 def validate(scenarios: list[Path] = typer.Argument(..., help="scenario files to check")) -> None:
     """Check scenario files; list every problem as file:line: setting: message."""

@@ -115,7 +115,15 @@ def carry_backlog(batch: ContactBatch, rec: ContactRecords, days: int) -> Contac
                                carried=np.ones(rows.size, bool))
 
 
-def run_arm(scenario: Scenario, investment: Investment | None, replication: int, root_seed: int) -> ArmRun:
+def run_arm_records(scenario: Scenario, replication: int, root_seed: int):
+    """Yield (month, contact records) of the baseline arm: what a centre's ACD log would show."""
+    records: list = []
+    run_arm(scenario, None, replication, root_seed, keep_records=records)
+    yield from records
+
+
+def run_arm(scenario: Scenario, investment: Investment | None, replication: int, root_seed: int,
+            keep_records: list | None = None) -> ArmRun:
     """Simulate ``scenario.horizon_months`` months of one arm of one replication.
 
     The baseline arm is ``investment=None``. Same (scenario, replication, root_seed) ⇒ the same
@@ -155,6 +163,8 @@ def run_arm(scenario: Scenario, investment: Investment | None, replication: int,
         batch = ContactBatch.concat(carry, fresh) if len(carry) else fresh
         spec = centre_spec(sc, fx)
         rec = simulate_centre(batch, spec, days)
+        if keep_records is not None:
+            keep_records.append((month, rec))
         size = int(batch.potential_index.max()) + 1 if len(batch) else 0
         recovery_u = streams.rng(Stream.RECOVERY, month).random(size)[batch.potential_index[rec.issue]]
         xp = score_month(sc, batch, rec, expected, fx, recovery_u, side)

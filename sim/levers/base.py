@@ -10,7 +10,6 @@ the start month (cash-flow index ``start_month − 1``: month 1 ⇒ t = 0);
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -118,11 +117,6 @@ class MonthEffects:
     @property
     def identity(self) -> bool:
         return self == MonthEffects()
-
-
-def heads_for_band(extra: int, from_hour: int, to_hour: int, days: int, rates: LaborRates) -> int:
-    """People to hire for ``extra`` agents on the floor from ``from_hour`` to ``to_hour`` every day."""
-    return math.ceil(extra * (to_hour - from_hour) * days / rates.floor_hours_per_fte_month - 1e-9)
 
 
 def band(extra: int, from_hour: int, to_hour: int) -> tuple[int, ...]:

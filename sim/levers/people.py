@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Literal
+import math
+from typing import Literal, Optional
 
 import numpy as np
 from pydantic import Field, model_validator
 
-from sim.levers.base import ExtraGroup, LaborRates, LeverBase, MonthEffects, band, heads_for_band
+from sim.levers.base import ExtraGroup, LaborRates, LeverBase, MonthEffects, band
 from sim.types import Channel
 
 
@@ -32,12 +33,25 @@ class StaffingLever(_Band):
 
     type: Literal["staffing"]
     channel: Channel = Field(description="channel that gets the extra agents")
-    extra_agents: int = Field(ge=1, le=10_000, description="agents added on the floor in each covered hour")
+    extra_agents: int = Field(0, ge=0, le=10_000, description="agents added on the floor in each covered hour")
+    extra_by_hour: Optional[tuple[int, ...]] = Field(
+        None, min_length=24, max_length=24, description="agents added per hour of day (a staffing plan); replaces the band")
     recruiting_cost_usd_per_hire: float = Field(4_000.0, ge=0, description="one-off cost per hire")
     initial_proficiency: float = Field(1.0, gt=0, le=2, description="new hires' proficiency before ramp-up")
 
+    @model_validator(mode="after")
+    def _one_shape(self):
+        if (self.extra_by_hour is None) == (self.extra_agents == 0):
+            raise ValueError("give either extra_agents (with from_hour/to_hour) or extra_by_hour")
+        if self.extra_by_hour is not None and min(self.extra_by_hour) < 0:
+            raise ValueError("extra_by_hour must be >= 0")
+        return self
+
+    def agents(self) -> tuple[int, ...]:
+        return self.extra_by_hour if self.extra_by_hour is not None else band(self.extra_agents, self.from_hour, self.to_hour)
+
     def hires(self, rates: LaborRates, days_per_month: int) -> int:
-        return heads_for_band(self.extra_agents, self.from_hour, self.to_hour, days_per_month, rates)
+        return math.ceil(sum(self.agents()) * days_per_month / rates.floor_hours_per_fte_month - 1e-9)
 
     def costs_usd(self, horizon: int, rates: LaborRates, days_per_month: int) -> np.ndarray:
         out = self.generic_costs_usd(horizon)
@@ -52,8 +66,7 @@ class StaffingLever(_Band):
         if self.running(month):
             s = self.strength(month) if self.ramp_months else 1.0
             prof = self.initial_proficiency + (1.0 - self.initial_proficiency) * s
-            fx.extra_groups.append(ExtraGroup(f"hires:{self.channel.value}", (self.channel,),
-                                              band(self.extra_agents, self.from_hour, self.to_hour), prof))
+            fx.extra_groups.append(ExtraGroup(f"hires:{self.channel.value}", (self.channel,), self.agents(), prof))
 
 
 class TrainingLever(LeverBase):
