@@ -178,7 +178,7 @@ def calibrate_cmd(
 
     cal = calibrate(log, out_file, base, customers, overwrite)
     t = Table(title=f"Fit report: {cal.contacts:,} contacts over {cal.days:.0f} days; day-level volume CV {cal.day_volume_cv:.3f}")
-    for c in ("channel", "contacts", "AHT s (lognormal)", "AHT CV", "KS lognormal / exponential", "abandons",
+    for c in ("channel", "contacts", "AHT s", "AHT CV", "KS lognormal / exponential", "abandons",
               "patience s (censored MLE)", "P(patience > 60 s), KM"):
         t.add_column(c, justify="left" if c == "channel" else "right")
     for f in cal.channels.values():
