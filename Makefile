@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 DEMO   := scenarios/baseline.yaml scenarios/more_agents.yaml scenarios/training.yaml
 
-.PHONY: demo test test-quick install clean
+.PHONY: demo test test-quick install notebooks clean
 
 install: $(STAMP)
 
@@ -20,6 +20,7 @@ $(STAMP): pyproject.toml
 ## Run the baseline and the two shipped investments; prints payback with confidence intervals.
 demo: $(STAMP)
 	$(VENV)/bin/sim run $(DEMO) --out results/demo --overwrite
+	$(VENV)/bin/sim report results/demo
 
 ## Every test, the slow statistical oracles included (what CI runs).
 test: $(STAMP)
@@ -28,6 +29,11 @@ test: $(STAMP)
 ## Everyday subset: skips the tests marked slow.
 test-quick: $(STAMP)
 	$(PY) -m pytest -n auto -m "not slow"
+
+## Open the notebooks in JupyterLab (installs the notebooks extra).
+notebooks: $(STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[test,notebooks]"
+	$(VENV)/bin/jupyter lab notebooks/
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info

@@ -246,6 +246,28 @@ def staffing_cmd(
 
 
 @app.command()
+def report(
+    results: Path = typer.Argument(..., help="a results folder written by sim run / sim compare"),
+    out_file: Optional[Path] = typer.Option(None, "--out", help="HTML file (default <results>/report.html)"),
+) -> None:
+    """Write the one-page HTML business case (charts embedded, no network needed)."""
+    _headless_charts()
+    from sim.report import build_report
+
+    out.print(f"report: [bold]{escape(str(build_report(results, out_file)))}[/]")
+
+
+@app.command()
+def plot(results: Path = typer.Argument(..., help="a results folder written by sim run / sim compare")) -> None:
+    """Write every chart as PNG and SVG into <results>/charts/."""
+    _headless_charts()
+    from sim.report import write_charts
+
+    files = write_charts(results)
+    out.print(f"{len(files)} chart files in [bold]{escape(str(Path(results) / 'charts'))}[/]")
+
+
+@app.command()
 def validate(scenarios: list[Path] = typer.Argument(..., help="scenario files to check")) -> None:
     """Check scenario files; list every problem as file:line: setting: message."""
     problems = []
@@ -295,6 +317,13 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
+
+
+def _headless_charts() -> None:
+    """Charts from the command line are files: never open a window."""
+    import matplotlib
+
+    matplotlib.use("Agg")
 
 
 def _terminate(signum, frame) -> None:

@@ -45,6 +45,7 @@ class LeverBase(BaseModel):
     implementation_months: int = Field(0, ge=0, le=60)
     implementation_usd_per_month: float = Field(0.0, ge=0)
     recurring_usd_per_month: float = Field(0.0, ge=0, description="licences, fees: every month the lever runs")
+    note: Optional[str] = Field(None, max_length=500, description="where the numbers come from (shown in the report)")
 
     @model_validator(mode="after")
     def _window(self):

@@ -3,7 +3,7 @@ explicitly *assumed* retention effect for testing claims (FACTS §3 and #16, #17
 
 from __future__ import annotations
 
-from typing import Literal, Optional
+from typing import Literal
 
 import numpy as np
 from pydantic import Field
@@ -91,7 +91,6 @@ class RetentionLever(LeverBase):
 
     type: Literal["retention"]
     churn_reduction: float = Field(ge=0, le=1, description="relative cut in every customer's churn hazard")
-    note: Optional[str] = Field(None, description="where the assumed effect comes from")
 
     def apply(self, fx: MonthEffects, month: int, rates: LaborRates, days_per_month: int) -> None:
         fx.churn_multiplier *= 1.0 - self.strength(month) * self.churn_reduction

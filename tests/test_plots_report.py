@@ -1,0 +1,128 @@
+"""Charts on tiny synthetic frames (labels, legends, empty and single-replication data), the report,
+and the report in headless Chromium (CI sets SIM_REQUIRE_BROWSER=1 so that test cannot skip)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim import plots
+from sim.cli import main
+
+
+def monthly_frame(reps: int, arms=("baseline", "a")) -> pd.DataFrame:
+    rows = []
+    for arm in arms:
+        for r in range(reps):
+            for m in range(7):
+                rows += [(arm, r, m, "cumulative_cash_flow_usd", -1000 + 300 * m + 10 * r),
+                         (arm, r, m, "active_customers", 1000 - m + r), (arm, r, m, "ltv_expected_usd@cohort=0", 50.0 + r),
+                         (arm, r, m, "ltv_realised_usd@cohort=0", 10.0 * m)]
+    return pd.DataFrame(rows, columns=["arm", "replication", "month", "metric", "value"])
+
+
+def runs_frame(reps: int) -> pd.DataFrame:
+    rng = np.random.default_rng(1)
+    return pd.DataFrame({"arm": ["baseline"] * reps + ["a"] * reps, "replication": list(range(reps)) * 2,
+                         "npv_usd": np.r_[[np.nan] * reps, rng.normal(100, 10, reps)],
+                         "payback_months": np.r_[[np.nan] * reps, rng.uniform(3, 6, reps)],
+                         "pv_benefit_retained_margin_usd": np.r_[[np.nan] * reps, [150.0] * reps],
+                         "pv_investment_cost_usd": np.r_[[np.nan] * reps, [50.0] * reps]})
+
+
+@pytest.mark.parametrize("reps", [1, 5])
+def test_charts_draw_with_labels_and_say_when_there_is_no_uncertainty(reps):
+    monthly, runs = monthly_frame(reps), runs_frame(reps)
+    fig, axs = plt.subplots(2, 3)
+    ax = plots.cash_flow_fan(monthly, "a", axs[0, 0])
+    assert ax.get_xlabel() == "month" and "USD" in ax.get_ylabel() and ax.get_legend() is not None
+    texts = " ".join(t.get_text() for t in ax.texts)
+    assert ("no uncertainty estimate" in texts) == (reps == 1)
+    assert len(ax.collections) == (0 if reps == 1 else 2)  # no zero-width band with one replication
+    assert "median payback" in texts
+    plots.payback_curves(runs, 6, axs[0, 1])
+    ax = plots.npv_bars(runs, axs[0, 2])
+    assert ("no uncertainty estimate" in " ".join(t.get_text() for t in ax.texts)) == (reps == 1)
+    plots.npv_waterfall(runs, "a", axs[1, 0])
+    ax = plots.customer_trajectory(monthly, "active_customers", axs[1, 1])
+    assert ax.get_legend() is not None
+    plots.ltv_by_cohort(monthly, "a", axs[1, 2])
+    plt.close(fig)
+
+
+def test_charts_survive_empty_data():
+    empty_m = monthly_frame(1).iloc[0:0]
+    empty_r = runs_frame(1).iloc[0:0]
+    for fn, args in [(plots.cash_flow_fan, (empty_m, "a")), (plots.payback_curves, (empty_r, 6)), (plots.npv_bars, (empty_r,)),
+                     (plots.npv_waterfall, (empty_r, "a")), (plots.customer_trajectory, (empty_m,)),
+                     (plots.ltv_by_cohort, (empty_m,)), (plots.tornado, (pd.DataFrame(),))]:
+        ax = fn(*args)
+        assert "no data" in " ".join(t.get_text() for t in ax.texts)
+        plt.close(ax.figure)
+
+
+def test_tornado_orders_by_swing():
+    ax = plots.tornado(pd.DataFrame({"parameter": ["small", "big"], "low": [9, 0], "high": [11, 30], "base": [10, 10]}))
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["small", "big"]  # biggest swing on top
+    plt.close(ax.figure)
+
+
+@pytest.fixture(scope="module")
+def results_dir(tmp_path_factory):
+    from tests.helpers import SCENARIOS, write
+
+    d = tmp_path_factory.mktemp("rep")
+    world = write(d / "small.yaml", f"extends: {SCENARIOS / 'baseline.yaml'}\nname: small\nhorizon_months: 4\n"
+                  "customers:\n  initial: 3000\n  acquisition_per_month: 60\n  contact_rate_per_month: 1.5\n")
+    train = write(d / "train.yaml", "extends: small.yaml\ninvestment:\n  name: train\n  description: coach everyone\n"
+                  "  levers:\n    - {type: training, fcr_gain: 0.1, ramp_months: 0, note: vendor quote 2026}\n")
+    assert main(["compare", str(world), str(train), "--reps", "2", "--out", str(d / "res"), "--workers", "1", "--quiet"]) == 0
+    return d / "res"
+
+
+def test_report_is_self_contained_and_complete(results_dir, capsys):
+    assert main(["report", str(results_dir)]) == 0
+    page = (results_dir / "report.html").read_text()
+    assert "Do <b>train</b>" in page and "Annual business case" in page and "vendor quote 2026" in page
+    assert "Validation against practitioner bands" in page and "FACTS #5" in page
+    assert not re.search(r"(src|href)=['\"]https?://", page)  # no network
+    assert page.count("data:image/png;base64,") >= 8
+    assert main(["plot", str(results_dir)]) == 0
+    assert (results_dir / "charts" / "cash_flow_fan.svg").is_file()
+
+
+def test_report_refuses_a_folder_that_is_not_results(tmp_path, capsys):
+    assert main(["report", str(tmp_path)]) == 2
+    assert "not a results folder" in capsys.readouterr().err
+
+
+def browser() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+
+
+def test_report_renders_in_headless_chromium(results_dir, tmp_path):
+    exe = browser()
+    if exe is None:
+        if os.environ.get("SIM_REQUIRE_BROWSER"):
+            pytest.fail("SIM_REQUIRE_BROWSER is set but no Chromium was found (apt-get install chromium)")
+        pytest.skip("Chromium not installed: `apt-get install chromium` (Debian) to run the browser test")
+    report = results_dir / "report.html"
+    if not report.exists():
+        assert main(["report", str(results_dir)]) == 0
+    flags = [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             f"--user-data-dir={tmp_path / 'profile'}", "--virtual-time-budget=5000"]
+    dom = subprocess.run(flags + ["--dump-dom", report.as_uri()], capture_output=True, text=True, timeout=120).stdout
+    assert 'data-broken-images="0"' in dom, dom[:500]
+    assert int(re.search(r'data-images="(\d+)"', dom).group(1)) >= 8
+    shot = results_dir / "report_screenshot.png"
+    subprocess.run(flags + ["--window-size=1280,2400", f"--screenshot={shot}", report.as_uri()],
+                   capture_output=True, timeout=120)
+    assert shot.is_file() and shot.stat().st_size > 10_000
