@@ -24,6 +24,7 @@ from rich.table import Table
 
 from sim.loader import ScenarioError, load_scenario
 from sim.report_text import interval as _ci
+from sim.report_text import measures_table
 from sim.report_text import money as _money
 from sim.report_text import months as _months
 from sim.scenario import Scenario
@@ -33,16 +34,24 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
 out = Console()
 err = Console(stderr=True)
 
+# Options shared by the commands that simulate.
+REPS = typer.Option(None, "--reps", min=1, help="replications (default: the file's)")
+SEED = typer.Option(None, "--seed", min=0, help="root seed (default: the file's)")
+OUT_DIR = typer.Option(None, "--out", help="results folder (default results/<run_id>)")
+WORKERS = typer.Option(None, "--workers", min=1, help="worker processes (default: CPUs)")
+OVERWRITE = typer.Option(False, "--overwrite", help="replace an existing results folder")
+QUIET = typer.Option(False, "--quiet", help="no progress bar")
+
 
 @app.command()
 def run(
     scenarios: list[Path] = typer.Argument(..., help="scenario files: a baseline and/or investments extending it"),
-    reps: Optional[int] = typer.Option(None, "--reps", min=1, help="replications (default: the file's)"),
-    seed: Optional[int] = typer.Option(None, "--seed", min=0, help="root seed (default: the file's)"),
-    out_dir: Optional[Path] = typer.Option(None, "--out", help="results folder (default results/<run_id>)"),
-    workers: Optional[int] = typer.Option(None, "--workers", min=1, help="worker processes (default: CPUs)"),
-    overwrite: bool = typer.Option(False, "--overwrite", help="replace an existing results folder"),
-    quiet: bool = typer.Option(False, "--quiet", help="no progress bar"),
+    reps: Optional[int] = REPS,
+    seed: Optional[int] = SEED,
+    out_dir: Optional[Path] = OUT_DIR,
+    workers: Optional[int] = WORKERS,
+    overwrite: bool = OVERWRITE,
+    quiet: bool = QUIET,
 ) -> None:
     """Simulate the baseline and each investment; write results and print payback with CIs."""
     from sim.runner import run_scenarios
@@ -87,11 +96,6 @@ def _print_run(result) -> None:
         out.print("No investment to appraise: pass investment files (e.g. scenarios/more_agents.yaml) beside the baseline.")
     else:
         inv = inv.sort_values("npv_usd_median", ascending=False)
-        t = Table(title=f"Business case vs baseline: {w.horizon_months}-month horizon, {w.discount_rate_annual:.0%}/yr "
-                        f"discount, {exp.replications} paired replications; median [90% CI of the median]")
-        t.add_column("measure")
-        for arm in inv["arm"]:
-            t.add_column(escape(str(arm)), justify="right")
         rows = {
             "NPV": [f"{_money(r.npv_usd_median)} {_ci(r.npv_usd_ci_low, r.npv_usd_ci_high, _money)}" for r in inv.itertuples()],
             "payback, months": [f"{_months(r.payback_months_median)} {_ci(r.payback_months_ci_low, r.payback_months_ci_high, _months)}"
@@ -102,9 +106,9 @@ def _print_run(result) -> None:
             "investment cost": [_money(r.investment_cost_usd_total_median) for r in inv.itertuples()],
             "customers kept (churn avoided)": [f"{r.churned_saved_median:,.0f}" for r in inv.itertuples()],
         }
-        for name, cells in rows.items():
-            t.add_row(escape(name), *map(escape, cells))
-        out.print(t)
+        out.print(measures_table(f"Business case vs baseline: {w.horizon_months}-month horizon, {w.discount_rate_annual:.0%}/yr "
+                                 f"discount, {exp.replications} paired replications; median [90% CI of the median]",
+                                 inv["arm"], rows))
         if inv["npv_usd_ci_low"].isna().any():
             out.print("no CI: too few replications for a 90 % interval of the median (needs at least 5); use --reps")
     _print_unstable(result)
@@ -121,12 +125,12 @@ def _print_unstable(result) -> None:
 @app.command()
 def compare(
     scenarios: list[Path] = typer.Argument(..., help="the baseline file, then investment files extending it"),
-    reps: Optional[int] = typer.Option(None, "--reps", min=1, help="replications (default: the file's)"),
-    seed: Optional[int] = typer.Option(None, "--seed", min=0, help="root seed (default: the file's)"),
-    out_dir: Optional[Path] = typer.Option(None, "--out", help="results folder (default results/<run_id>)"),
-    workers: Optional[int] = typer.Option(None, "--workers", min=1, help="worker processes (default: CPUs)"),
-    overwrite: bool = typer.Option(False, "--overwrite", help="replace an existing results folder"),
-    quiet: bool = typer.Option(False, "--quiet", help="no progress bar"),
+    reps: Optional[int] = REPS,
+    seed: Optional[int] = SEED,
+    out_dir: Optional[Path] = OUT_DIR,
+    workers: Optional[int] = WORKERS,
+    overwrite: bool = OVERWRITE,
+    quiet: bool = QUIET,
 ) -> None:
     """Rank investments: NPV and payback intervals, P(payback ≤ 12/18/24/36 m), P(best), paired differences."""
     from sim.report_text import print_comparison

@@ -32,14 +32,20 @@ def interval(lo: float, hi: float, fmt) -> str:
     return f"[{fmt(lo)}, {fmt(hi)}]"
 
 
+def measures_table(title: str, arms, rows: dict[str, list[str]]) -> Table:
+    """Measures as rows, alternatives as columns: readable at 80 columns."""
+    t = Table(title=title)
+    t.add_column("measure")
+    for arm in arms:
+        t.add_column(escape(str(arm)), justify="right")
+    for name, cells in rows.items():
+        t.add_row(escape(name), *map(escape, cells))
+    return t
+
+
 def print_comparison(console: Console, result) -> None:
     exp, ranked = result.run.experiment, result.ranked
     w = exp.world
-    t = Table(title=f"Investments ranked by median NPV: {w.horizon_months}-month horizon, {w.discount_rate_annual:.0%}/yr, "
-                    f"{exp.replications} paired replications; median [5th–95th percentile]")
-    t.add_column("measure")
-    for arm in ranked["arm"]:
-        t.add_column(escape(str(arm)), justify="right")
     rows = {
         "NPV": [f"{money(r.npv_usd_median)} {interval(r.npv_usd_p05, r.npv_usd_p95, money)}" for r in ranked.itertuples()],
         "payback, months": [f"{months(r.payback_months_median)} {interval(r.payback_months_p05, r.payback_months_p95, months)}"
@@ -54,9 +60,9 @@ def print_comparison(console: Console, result) -> None:
                                     for r in ranked.itertuples()],
         "ROI (PV)": [f"{r.roi_median:.0%}" if math.isfinite(r.roi_median) else "n/a" for r in ranked.itertuples()],
     }
-    for name, cells in rows.items():
-        t.add_row(escape(name), *map(escape, cells))
-    console.print(t)
+    console.print(measures_table(f"Investments ranked by median NPV: {w.horizon_months}-month horizon, "
+                                 f"{w.discount_rate_annual:.0%}/yr, {exp.replications} paired replications; "
+                                 "median [5th–95th percentile]", ranked["arm"], rows))
 
     best = str(ranked["arm"].iloc[0])
     tei = result.tei_best
