@@ -79,3 +79,73 @@ def print_comparison(console: Console, result) -> None:
     if math.isfinite(result.crn_factor):
         console.print(f"common random numbers: the paired NPV estimate of {escape(best)} has "
                       f"{result.crn_factor:,.0f}x less variance than independent runs would")
+
+
+def print_run(out: Console, result) -> None:
+    """The operations table and the business case of ``sim run``."""
+    exp = result.experiment
+    w = exp.world
+    ops = Table(title=f"Operations and customers: means over {exp.replications} replications × {w.horizon_months} months")
+    ops.add_column("KPI")
+    for arm in result.operations["arm"]:
+        ops.add_column(escape(str(arm)), justify="right")
+    for c in (c for c in result.operations.columns if c != "arm"):
+        values = result.operations[c]
+        cells = [f"{v:.1%}" if c.startswith(("service_level", "abandon_rate", "occupancy", "monthly_churn"))
+                 else (f"{v:,.0f}" if abs(v) >= 100 else f"{v:.2f}") for v in values]
+        ops.add_row(c.removesuffix("_mean").replace("_", " "), *cells)
+    out.print(ops)
+
+    inv = result.investments
+    if inv.empty:
+        out.print("No investment to appraise: pass investment files (e.g. scenarios/more_agents.yaml) beside the baseline.")
+    else:
+        inv = inv.sort_values("npv_usd_median", ascending=False)
+        rows = {
+            "NPV": [f"{money(r.npv_usd_median)} {interval(r.npv_usd_ci_low, r.npv_usd_ci_high, money)}" for r in inv.itertuples()],
+            "payback, months": [f"{months(r.payback_months_median)} {interval(r.payback_months_ci_low, r.payback_months_ci_high, months)}"
+                                for r in inv.itertuples()],
+            f"P(payback ≤ {w.horizon_months} months)": [f"{r.p_payback_within_horizon:.0%}" for r in inv.itertuples()],
+            "P(NPV > 0)": [f"{r.p_npv_positive:.0%}" for r in inv.itertuples()],
+            "ROI (PV)": [f"{r.roi_median:.0%}" if math.isfinite(r.roi_median) else "n/a" for r in inv.itertuples()],
+            "investment cost": [money(r.investment_cost_usd_total_median) for r in inv.itertuples()],
+            "customers kept (churn avoided)": [f"{r.churned_saved_median:,.0f}" for r in inv.itertuples()],
+        }
+        out.print(measures_table(f"Business case vs baseline: {w.horizon_months}-month horizon, {w.discount_rate_annual:.0%}/yr "
+                                 f"discount, {exp.replications} paired replications; median [90% CI of the median]",
+                                 inv["arm"], rows))
+        if inv["npv_usd_ci_low"].isna().any():
+            out.print("no CI: too few replications for a 90 % interval of the median (needs at least 5); use --reps")
+
+
+def print_fit_report(out: Console, cal) -> None:
+    """The fit report of ``sim calibrate``."""
+    t = Table(title=f"Fit report: {cal.contacts:,} contacts over {cal.days:.0f} days; day-level volume CV {cal.day_volume_cv:.3f}")
+    for c in ("channel", "contacts", "AHT s", "AHT CV", "KS lognormal / exponential", "abandons",
+              "patience s (censored MLE)", "P(patience > 60 s), KM"):
+        t.add_column(c, justify="left" if c == "channel" else "right")
+    for f in cal.channels.values():
+        t.add_row(f.channel, f"{f.contacts:,}", f"{f.aht_mean_s:,.1f}", f"{f.aht_cv:.2f}",
+                  f"{f.ks_lognormal:.3f} / {f.ks_exponential:.3f}", f"{f.abandons:,}",
+                  "n/a" if f.patience_mean_s is None else f"{f.patience_mean_s:,.1f}",
+                  f"{f.km_survival[60]:.3f}" if 60 in f.km_survival else "n/a")
+    out.print(t)
+
+
+def print_staffing(out: Console, result, current, reps: int) -> None:
+    """The plan of ``sim staffing``: today, the Erlang guess and the confirmed plan per hour."""
+    t = Table(title=f"Staffing plan (agents on the floor by hour of day), confirmed by {reps} simulated months")
+    t.add_column("channel / hour")
+    hours = [h for h in range(24) if any(p[h] or current[c].agents_by_hour[h] for c, p in result.plan.items())]
+    for h in hours:
+        t.add_column(f"{h:02d}", justify="right")
+    for ch, plan in result.plan.items():
+        t.add_row(f"{ch.value} today", *[str(current[ch].agents_by_hour[h]) for h in hours])
+        t.add_row(f"{ch.value} Erlang", *[str(result.first_guess[ch][h]) for h in hours])
+        t.add_row(f"[bold]{ch.value} plan[/]", *[str(plan[h]) for h in hours])
+    out.print(t)
+    for ch, (sl, secs) in result.targets.items():
+        out.print(f"{ch.value}: target {sl:.0%} within {secs:g} s; simulated {result.service_level[ch]:.1%}, "
+                  f"met in {result.met_share[ch]:.0%} of replications")
+    out.print(f"labour and tooling: {money(result.cost_usd_per_month)}/month with the plan vs "
+              f"{money(result.current_cost_usd_per_month)}/month today ({result.rounds} simulation rounds)")
