@@ -30,13 +30,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
 out = Console()
 err = Console(stderr=True)
 
-# Options shared by the commands that simulate.
-REPS = typer.Option(None, "--reps", min=1, help="replications (default: the file's)")
-SEED = typer.Option(None, "--seed", min=0, help="root seed (default: the file's)")
-OUT_DIR = typer.Option(None, "--out", help="results folder (default results/<run_id>)")
-WORKERS = typer.Option(None, "--workers", min=1, help="worker processes (default: CPUs)")
-OVERWRITE = typer.Option(False, "--overwrite", help="replace an existing results folder")
-QUIET = typer.Option(False, "--quiet", help="no progress bar")
+from sim.cli_options import OUT_DIR, OVERWRITE, QUIET, REPS, SEED, WORKERS  # noqa: E402
 
 
 @app.command()
@@ -231,6 +225,12 @@ def schema(out_file: Optional[Path] = typer.Option(None, "--out", help="write to
     else:
         out_file.write_text(text, encoding="utf-8")
         out.print(f"schema written to {out_file}")
+
+
+from sim import cli_sweep  # noqa: E402  (registers sweep and sensitivity)
+
+app.command()(cli_sweep.sweep)
+app.command()(cli_sweep.sensitivity)
 
 
 def main(argv: list[str] | None = None) -> int:

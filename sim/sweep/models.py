@@ -1,0 +1,43 @@
+"""What a sweep evaluates at a parameter point: here, the business case of a scenario file."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+
+from sim.breakeven import parse_path, with_value
+from sim.business_case import appraise_lines, benefit_lines, risk_adjust
+from sim.loader import load_scenario
+from sim.pipeline import run_arm
+
+
+class BusinessCaseModel:
+    """Outcomes of one scenario (baseline and, if present, its investment) at a parameter point.
+
+    Outcomes: monthly churn, final NPS and customers of the baseline; with an investment, its NPV,
+    ROI, payback and discounted payback against the baseline of the same replication (CRN).
+    """
+
+    def __init__(self, scenario_path: str | Path) -> None:
+        self.path = str(scenario_path)
+        self.scenario = load_scenario(scenario_path)
+        self.key = hashlib.sha256(json.dumps(self.scenario.model_dump(mode="json"), sort_keys=True).encode()).hexdigest()[:16]
+
+    def evaluate(self, values: dict[str, float], replication: int, root_seed: int) -> dict[str, float]:
+        sc = self.scenario
+        for path, value in values.items():
+            sc = with_value(sc, parse_path(path), value, self.path)
+        base = run_arm(sc.world(), None, replication, root_seed).monthly
+        out = {"monthly_churn": float(np.nanmean(base["churned"][1:] / base["active_customers"][:-1])),
+               "nps_end": float(base["nps"][-1]), "active_customers_end": float(base["active_customers"][-1])}
+        if sc.investment is not None:
+            alt = run_arm(sc.world(), sc.investment, replication, root_seed).monthly
+            lines, costs = risk_adjust(benefit_lines(base, alt, sc.customers.gross_margin), alt["investment_cost_usd"], sc.finance)
+            a = appraise_lines(lines, costs, sc.discount_rate_annual)
+            out |= {"npv_usd": a.npv_usd, "roi": a.roi if math.isfinite(a.roi) else float("nan"),
+                    "payback_months": a.payback_months, "discounted_payback_months": a.discounted_payback_months}
+        return out
