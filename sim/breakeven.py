@@ -26,6 +26,7 @@ from sim.loader import Problem, ScenarioError, dotted, load_scenario
 from sim.scenario import Scenario
 
 PATH_PART = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]")
+PATH = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*|\[\d+\])*")
 
 
 @dataclass(frozen=True)
@@ -43,15 +44,10 @@ class BreakEven:
 
 
 def parse_path(path: str) -> tuple:
-    parts, pos = [], 0
-    for m in PATH_PART.finditer(path):
-        if m.start() != pos + (1 if pos and path[pos] == "." else 0) and m.start() != pos:
-            break
-        parts.append(m.group(1) if m.group(1) else int(m.group(2)))
-        pos = m.end()
-    if pos != len(path) or not parts:
+    """``investment.levers[0].churn_reduction`` -> ("investment", "levers", 0, "churn_reduction")."""
+    if not PATH.fullmatch(path):
         raise ScenarioError([Problem("--param", 0, path, "not a setting path like investment.levers[0].churn_reduction")])
-    return tuple(parts)
+    return tuple(m.group(1) if m.group(1) else int(m.group(2)) for m in PATH_PART.finditer(path))
 
 
 def with_value(sc: Scenario, path: tuple, value: float, source: str) -> Scenario:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 
@@ -113,8 +113,3 @@ def run_experiment(exp: Experiment, workers: int | None = None,
                     on_done(run)
     order = {name: i for i, name in enumerate(exp.arms)}
     return sorted(runs, key=lambda r: (r.replication, order[r.arm]))
-
-
-def iter_pairs(runs: Iterable[ArmRun]) -> dict[tuple[str, int], ArmRun]:
-    """Index runs by (arm, replication)."""
-    return {(r.arm, r.replication): r for r in runs}

@@ -15,6 +15,7 @@ import os
 import platform
 import subprocess
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
@@ -131,6 +132,7 @@ def atomic_write_parquet(df: pd.DataFrame, path: Path) -> None:
     os.replace(tmp, path)
 
 
+@lru_cache(maxsize=1)
 def _git_sha() -> str | None:
     try:
         out = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5,
@@ -140,6 +142,7 @@ def _git_sha() -> str | None:
         return None
 
 
+@lru_cache(maxsize=1)
 def _versions() -> dict[str, str]:
     out = {"python": platform.python_version()}
     for name in PACKAGES:
@@ -168,7 +171,7 @@ def manifest(exp: Experiment, run_id: str, status: str, started: str, ended: str
         "world_hash": exp.world.world_hash(),
         "scenario": exp.world.model_dump(mode="json"),
         "investments": [inv.model_dump(mode="json") for inv in exp.investments],
-        "versions": _versions(),
+        "versions": dict(_versions()),
         "git_sha": _git_sha(),
         "glossary": GLOSSARY,
         **extra,

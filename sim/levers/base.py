@@ -96,7 +96,7 @@ class ExtraGroup:
 
 @dataclass
 class MonthEffects:
-    """Everything an investment changes in one month (identity = no change)."""
+    """Everything an investment changes in one month (the defaults change nothing)."""
 
     extra_groups: list[ExtraGroup] = field(default_factory=list)
     handle_multiplier: dict[Channel, float] = field(default_factory=lambda: {ch: 1.0 for ch in Channel})
@@ -114,10 +114,6 @@ class MonthEffects:
     recovery_grant_share: float = 0.0
     recovery_score_uplift: float = 0.0
     churn_multiplier: float = 1.0
-
-    @property
-    def identity(self) -> bool:
-        return self == MonthEffects()
 
 
 def band(extra: int, from_hour: int, to_hour: int) -> tuple[int, ...]:

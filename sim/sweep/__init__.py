@@ -21,7 +21,7 @@ def sweep(model, params: list[Param], design: str, n: int, replications: int, ro
     manifest = {"kind": "sweep", "model": getattr(model, "path", type(model).__name__), "model_key": model.key,
                 "design": design, "n": n, "replications": replications, "root_seed": root_seed, "points": len(points),
                 "params": [{"path": p.path, "low": p.low, "high": p.high, "kind": p.kind} for p in params],
-                "points_values": points.tolist(), "versions": _versions(), "git_sha": _git_sha(), "started": now_iso()}
+                "points_values": points.tolist(), "versions": dict(_versions()), "git_sha": _git_sha(), "started": now_iso()}
     if (out_dir / "manifest.json").is_file():
         old = json.loads((out_dir / "manifest.json").read_text())
         same = {k: old.get(k) for k in ("model_key", "design", "n", "replications", "root_seed", "params")}
