@@ -19,14 +19,18 @@ out = Console()
 def sweep(
     scenario: Path = typer.Argument(..., help="scenario file, or the word 'status' followed by a sweep folder"),
     folder: Optional[Path] = typer.Argument(None, help="with 'status': the sweep folder"),
-    param: list[str] = typer.Option([], "--param", help="path=low:high, e.g. customers.monthly_churn=0.01:0.03 (repeat)"),
-    design: str = typer.Option("lhs", "--design", help="grid | lhs | sobol | morris"),
-    n: int = typer.Option(16, "--n", min=1, help="grid levels / LHS points / Sobol and Morris base size"),
-    reps: int = typer.Option(1, "--reps", min=1),
+    param: list[str] = typer.Option([], "--param", help="path=low:high, e.g. customers.monthly_churn=0.01:0.03 (repeat); "
+                                    "default: the scenario's sweep.params"),
+    design: Optional[str] = typer.Option(None, "--design", help="grid | lhs | sobol | morris (default: sweep.design, else lhs)"),
+    n: Optional[int] = typer.Option(None, "--n", min=1, help="grid levels / LHS points / Sobol and Morris base size (default 16)"),
+    reps: Optional[int] = typer.Option(None, "--reps", min=1, help="replications per point (default: sweep.replications, else 1)"),
     seed: Optional[int] = SEED,
     workers: Optional[int] = WORKERS,
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", envvar="DASK_SCHEDULER_ADDRESS",
+                                            help="Dask scheduler (tcp://host:8786), or 'local' for a LocalCluster; needs sim[cluster]"),
+    timeout: Optional[float] = typer.Option(None, "--timeout", min=0.1, help="time limit of one run in seconds (stopped, retried once)"),
     out_dir: Optional[Path] = typer.Option(None, "--out", help="sweep folder (default results/sweep-<scenario>)"),
-    dry_run: bool = typer.Option(False, "--dry-run", help="print the number of runs and stop"),
+    dry_run: bool = typer.Option(False, "--dry-run", help="print the number of runs and an estimate of the time, and stop"),
     quiet: bool = QUIET,
 ) -> None:
     """Run a parameter sweep (resumable: re-run the same command to finish it); `sim sweep status DIR`."""
@@ -44,26 +48,49 @@ def sweep(
                   f"{st['failures']} failed ({st['design']} design)")
         return
     model = BusinessCaseModel(scenario)
+    block = model.scenario.sweep
+    if not param and block is not None:
+        param = [f"{path}={low!r}:{high!r}" for path, (low, high) in block.params.items()]
     params = parse_params(param)
+    design = design or (block.design if block else "lhs")
+    n = n or (block.n if block else 16)
+    reps = reps or (block.replications if block else 1)
+    timeout = timeout or (block.timeout_s if block else None)
     root = seed if seed is not None else model.scenario.seed
     target = out_dir or Path("results") / f"sweep-{scenario.stem}"
     if dry_run:
-        info = run_sweep(model, params, design, n, reps, root, target, dry_run=True)
-        out.print(f"{info['runs']:,} runs ({info['done']:,} already done in {escape(str(target))})")
+        info = run_sweep(model, params, design, n, reps, root, target, workers or default_workers(), dry_run=True)
+        out.print(f"{info['runs']:,} runs ({info['points']:,} points × {reps} replications; {info['done']:,} already done in "
+                  f"{escape(str(target))}); ≈ {info['seconds_per_run']:.2g} s per run ({info['estimate_source']}) → "
+                  f"about {_duration(info['estimate_s'])} on {info['workers']} workers if they scale perfectly")
         return
     from sim.cli import _progress
 
     with _progress(quiet) as (on_start, on_done):
         table = run_sweep(model, params, design, n, reps, root, target, workers or default_workers(),
-                          on_start=on_start, on_done=lambda k: [on_done(None) for _ in range(k)])
+                          on_start=on_start, on_done=lambda k: [on_done(None) for _ in range(k)], scheduler=scheduler, timeout_s=timeout)
     out.print(f"{len(table):,} runs in [bold]{escape(str(target))}[/] (sweep.parquet, failures.parquet, manifest.json)")
+    failed = sweep_status(target)["failures"]
+    if failed:
+        from sim.cli import err
+
+        err.print(f"[yellow]warning:[/] {failed} runs failed twice and are recorded in {escape(str(target / 'failures.parquet'))} "
+                  "(error and traceback per run)")
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    return f"{seconds / 60:.0f} min" if seconds < 5400 else f"{seconds / 3600:.1f} h"
 
 
 def sensitivity(
     folder: Path = typer.Argument(..., help="a sweep folder"),
     outcome: str = typer.Option("npv_usd", "--outcome", help="npv_usd, payback_months, monthly_churn, …"),
+    discover: Optional[str] = typer.Option(None, "--discover", help="scenario discovery for a condition, e.g. 'payback_months<=12'"),
+    threshold: float = typer.Option(0.8, "--threshold", min=0.05, max=1.0, help="PRIM: least share of cases inside the box"),
 ) -> None:
-    """Sobol (S1, ST with CIs) or Morris indices of a sweep, and a tornado table."""
+    """Sobol (S1, ST with CIs) or Morris indices of a sweep, a tornado table, and scenario discovery (PRIM)."""
     from sim.sweep.sensitivity import indices, load_sweep, tornado_table
 
     manifest, table, params = load_sweep(folder)
@@ -76,4 +103,20 @@ def sensitivity(
             t.add_row(*[escape(str(v)) if isinstance(v, str) else f"{v:.3f}" for v in row])
         out.print(t)
     tor = tornado_table(table, params, outcome)
-    out.print(tor.to_string(index=False))
+    out.print(f"Tornado: mean {outcome} with each input in the lowest vs highest quarter of its range")
+    out.print(escape(tor.to_string(index=False, float_format=lambda v: f"{v:,.4g}")))
+    if discover:
+        _print_discovery(folder, discover, threshold)
+
+
+def _print_discovery(folder: Path, condition: str, threshold: float) -> None:
+    from sim.sweep.discovery import discover
+
+    d = discover(folder, condition, threshold)
+    out.print(f"\n[bold]{escape(condition)}[/] holds in {d.share:.0%} of runs. Share meeting it by quarter of each input's range:")
+    out.print(escape(d.by_quarter.to_string(index=False, float_format=lambda v: f"{v:.0%}")))
+    if d.box is not None:
+        out.print(f"PRIM box (coverage {d.coverage:.0%} of the cases, density {d.density:.0%} inside the box):")
+        out.print(escape(d.box.to_string(index=False)) if len(d.box) else "  no input needs restricting")
+    if d.note:
+        out.print(f"[yellow]{escape(d.note)}[/]")

@@ -148,6 +148,45 @@ def tornado(effects: pd.DataFrame, ax: Axes | None = None, outcome: str = "NPV (
     return ax
 
 
+def sensitivity_indices(idx: pd.DataFrame, ax: Axes | None = None, outcome: str = "NPV") -> Axes:
+    """Sobol first-order (S1) and total (ST) indices with their confidence intervals, or Morris mu*."""
+    ax = _ax(ax)
+    if idx.empty:
+        return _empty(ax, "sensitivity indices")
+    y = np.arange(len(idx))
+    if "S1" in idx:
+        ax.barh(y + 0.2, idx["ST"], 0.4, xerr=idx["ST_conf"], color=sns.color_palette()[0], label="total (ST)", capsize=2)
+        ax.barh(y - 0.2, idx["S1"], 0.4, xerr=idx["S1_conf"], color=sns.color_palette()[1], label="first order (S1)", capsize=2)
+        ax.set(xlabel="share of the variance of " + outcome, xlim=(min(0.0, float((idx["S1"] - idx["S1_conf"]).min())), None))
+    else:
+        ax.barh(y, idx["mu_star"], xerr=idx["mu_star_conf"], color=sns.color_palette()[0], label="Morris mu*", capsize=2)
+        ax.set(xlabel=f"mean absolute elementary effect on {outcome}")
+    ax.set_yticks(y, idx["parameter"])
+    ax.set_title("Which inputs drive the result")
+    ax.legend(fontsize=8)
+    return ax
+
+
+def discovery_map(table: pd.DataFrame, x: str, y: str, cases: np.ndarray, box: pd.DataFrame | None = None,
+                  ax: Axes | None = None, condition: str = "target met") -> Axes:
+    """Runs over two inputs, marked by whether they meet the condition, with the PRIM box if found."""
+    ax = _ax(ax)
+    if table.empty:
+        return _empty(ax, "sweep runs")
+    met, other = sns.color_palette()[2], sns.color_palette()[7]
+    ax.scatter(table[x], table[y], color=[met if c else other for c in np.asarray(cases, bool)], s=12)
+    ax.scatter([], [], color=met, label=condition)
+    ax.scatter([], [], color=other, label="not met")
+    if box is not None and len(box):
+        lim = box.set_index("parameter")
+        x0, x1 = lim.loc[x, ["low", "high"]] if x in lim.index else (table[x].min(), table[x].max())
+        y0, y1 = lim.loc[y, ["low", "high"]] if y in lim.index else (table[y].min(), table[y].max())
+        ax.add_patch(plt.Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, lw=2, ls="--", label="PRIM box"))
+    ax.set(xlabel=x, ylabel=y, title=f"Where {condition}")
+    ax.legend(fontsize=8)
+    return ax
+
+
 def service_by_interval(intervals: pd.DataFrame, channel: str, kpi: str = "service_level", ax: Axes | None = None) -> Axes:
     """A service KPI by interval of the day per arm (pooled over months; band over replications)."""
     ax = _ax(ax)

@@ -17,6 +17,7 @@ from pydantic import Field, model_validator
 
 from sim.investments import Investment
 from sim.levers import LaborRates
+from sim.scenario_sweep import SweepConfig, sweep_issues
 from sim.scenario_centre import AgentGroupConfig, Channels, EscalationConfig, NonNeg, Prob, ReasonConfig, _Frozen  # noqa: E402  (shared field types)
 from sim.types import Arm, Channel
 
@@ -167,6 +168,7 @@ class Scenario(_Frozen):
     market: MarketConfig = MarketConfig()
     finance: FinanceConfig = FinanceConfig()
     investment: Optional[Investment] = None
+    sweep: Optional[SweepConfig] = Field(None, description="defaults for `sim sweep` on this file")
 
     def semantic_issues(self) -> list[tuple[tuple, str]]:
         """Cross-field problems pydantic cannot see: (path, message) pairs."""
@@ -188,6 +190,7 @@ class Scenario(_Frozen):
                 issues.append((("channels", ch.value, "agents_by_hour"),
                                "no agent in any hour (here or in agent_groups), but customers contact this channel"))
         issues += self._centre_issues(configured)
+        issues += sweep_issues(self)
         names = [sg.name for sg in self.customers.segments]
         for i, name in enumerate(names):
             if names.index(name) != i:
@@ -251,7 +254,7 @@ class Scenario(_Frozen):
 
     def world_hash(self) -> str:
         """Hash of everything that defines the world (not names, seeds, or the investment)."""
-        data = self.model_dump(mode="json", exclude={"extends", "name", "description", "seed", "replications", "investment"})
+        data = self.model_dump(mode="json", exclude={"extends", "name", "description", "seed", "replications", "investment", "sweep"})
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
 
     def labor_rates(self) -> LaborRates:

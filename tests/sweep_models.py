@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import os
+import signal
 import time
 from pathlib import Path
 
@@ -36,3 +38,31 @@ class Noisy:
             raise RuntimeError(f"model failed at x={x:.3f}")
         rng = np.random.default_rng([root_seed, replication, int(x * 1e9)])
         return {"y": x + rng.normal()}
+
+
+class Saboteur(Noisy):
+    """Noisy, except that at x == ``at`` the run kills its own worker process (``mode="kill"``) or
+    hangs (``mode="hang"``) — on its first attempt only, or always with ``always=True``."""
+
+    def __init__(self, at: float, mode: str, marks_dir: str, always: bool = False) -> None:
+        super().__init__(attempts_dir=marks_dir)
+        self.at, self.mode, self.always = at, mode, always
+        self.key = f"saboteur-{at}-{mode}-{always}"
+
+    def evaluate(self, values, replication, root_seed):
+        out = super().evaluate(values, replication, root_seed)  # leaves an attempt mark
+        tried = [p for p in Path(self.attempts_dir).iterdir() if p.name.startswith(f"{values['x']:.12f}-")]
+        if abs(values["x"] - self.at) < 1e-12 and (self.always or len(tried) == 1):
+            if self.mode == "kill":
+                os.kill(os.getpid(), signal.SIGKILL)
+            time.sleep(120)
+        return out
+
+
+class Box:
+    """y = 1 inside x1 > 0.6 and x2 < 0.3 (x3 irrelevant): the box scenario discovery must find."""
+
+    key = "box"
+
+    def evaluate(self, values, replication, root_seed):
+        return {"y": float(values["x1"] > 0.6 and values["x2"] < 0.3)}

@@ -20,7 +20,7 @@ def run(name: str, params: str, cwd) -> nbformat.NotebookNode:
     return nb
 
 
-@pytest.mark.parametrize("name", ["01_compare_investments", "02_business_case"])
+@pytest.mark.parametrize("name", ["01_compare_investments", "02_business_case", "03_sensitivity"])
 def test_ipynb_is_paired_with_the_py_file(name):
     paired = jupytext.read(NOTEBOOKS / f"{name}.ipynb")
     source = jupytext.read(NOTEBOOKS / f"{name}.py")
@@ -39,3 +39,18 @@ def test_notebooks_execute(tmp_path, monkeypatch):
     assert any("image/png" in o.get("data", {}) for c in nb.cells for o in c.get("outputs", []))
     nb = run("02_business_case", f"RESULTS = {str(out)!r}", tmp_path)
     assert (out / "report.html").is_file()
+
+
+@pytest.mark.slow
+def test_sensitivity_notebook_executes(tmp_path, monkeypatch):
+    monkeypatch.delenv("MPLBACKEND", raising=False)
+    sc = write(tmp_path / "bot.yaml", f"extends: {SCENARIOS / 'chatbot.yaml'}\nname: bot\nhorizon_months: 3\n"
+               "customers:\n  initial: 2000\n  acquisition_per_month: 40\n  contact_rate_per_month: 1.0\n"
+               "investment:\n  levers:\n    - type: chatbot\n      channel: chat\n      bot: {containment: 0.3}\n")
+    out = tmp_path / "sweep"
+    nb = run("03_sensitivity", f"SCENARIO = {str(sc)!r}\nPARAMS = ['investment.levers[0].bot.containment=0.1:0.6', "
+             "'customers.monthly_churn=0.01:0.03']\nDESIGN = 'sobol'\nN = 4\nREPLICATIONS = 1\nWORKERS = 1\n"
+             f"OUT = {str(out)!r}\nOUTCOME = 'npv_usd'\nCONDITION = 'npv_usd>-20000'", tmp_path)
+    assert (out / "sweep.parquet").is_file()
+    images = [o for c in nb.cells for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
+    assert len(images) >= 2  # indices + tornado, discovery map

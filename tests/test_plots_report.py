@@ -12,6 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
+import seaborn as sns
 
 from sim import plots
 from sim.cli import main
@@ -62,7 +63,8 @@ def test_charts_survive_empty_data():
     empty_r = runs_frame(1).iloc[0:0]
     for fn, args in [(plots.cash_flow_fan, (empty_m, "a")), (plots.payback_curves, (empty_r, 6)), (plots.npv_bars, (empty_r,)),
                      (plots.npv_waterfall, (empty_r, "a")), (plots.customer_trajectory, (empty_m,)),
-                     (plots.ltv_by_cohort, (empty_m,)), (plots.tornado, (pd.DataFrame(),))]:
+                     (plots.ltv_by_cohort, (empty_m,)), (plots.tornado, (pd.DataFrame(),)),
+                     (plots.sensitivity_indices, (pd.DataFrame(),)), (plots.discovery_map, (pd.DataFrame(), "x", "y", np.array([])))]:
         ax = fn(*args)
         assert "no data" in " ".join(t.get_text() for t in ax.texts)
         plt.close(ax.figure)
@@ -71,6 +73,23 @@ def test_charts_survive_empty_data():
 def test_tornado_orders_by_swing():
     ax = plots.tornado(pd.DataFrame({"parameter": ["small", "big"], "low": [9, 0], "high": [11, 30], "base": [10, 10]}))
     assert [t.get_text() for t in ax.get_yticklabels()] == ["small", "big"]  # biggest swing on top
+    plt.close(ax.figure)
+
+
+def test_sensitivity_charts_show_intervals_and_the_box():
+    sobol = pd.DataFrame({"parameter": ["a", "b"], "S1": [0.5, 0.1], "S1_conf": [0.05, 0.02], "ST": [0.6, 0.2], "ST_conf": [0.06, 0.03]})
+    ax = plots.sensitivity_indices(sobol)
+    assert {t.get_text() for t in ax.get_legend().get_texts()} == {"total (ST)", "first order (S1)"} and ax.containers
+    plt.close(ax.figure)
+    ax = plots.sensitivity_indices(pd.DataFrame({"parameter": ["a"], "mu_star": [3.0], "mu_star_conf": [0.5], "sigma": [1.0]}), outcome="NPV")
+    assert "elementary effect" in ax.get_xlabel()
+    plt.close(ax.figure)
+    table = pd.DataFrame({"x": [0.1, 0.5, 0.9, 0.7], "y": [0.2, 0.4, 0.8, 0.1]})
+    box = pd.DataFrame({"parameter": ["x"], "low": [0.4], "high": [1.0]})
+    ax = plots.discovery_map(table, "x", "y", np.array([False, True, True, True]), box, condition="payback ≤ 12")
+    assert [tuple(c[:3]) for c in ax.collections[0].get_facecolors()].count(tuple(sns.color_palette()[2])) == 3
+    assert len(ax.patches) == 1 and "PRIM box" in [t.get_text() for t in ax.get_legend().get_texts()]
+    assert ax.get_xlabel() == "x" and "payback ≤ 12" in ax.get_title()
     plt.close(ax.figure)
 
 

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from sim.cli import main
-from sim.sweep import sweep
+from sim.sweep import sweep, sweep_status
 from sim.sweep.design import Param
 from sim.sweep.sensitivity import indices, load_sweep, to_ema, to_salib, tornado_table
 from tests.helpers import ROOT, SCENARIOS, write
@@ -72,6 +72,7 @@ def test_a_killed_sweep_resumes_with_nothing_lost_or_duplicated(tmp_path):
     proc.wait()
     partial = len(list(parts.glob("part-*.parquet")))
     assert 0 < partial < 8  # killed mid-way
+    assert sweep_status(tmp_path / "killed")["status"].startswith("interrupted")
     resumed = sweep(Noisy(), X, "lhs", 60, 1, 5, tmp_path / "killed")
     pd.testing.assert_frame_equal(full, resumed)
     assert resumed["run_id"].is_unique
@@ -107,3 +108,42 @@ def test_bad_parameter_specs(tmp_path, capsys, spec, message):
     assert main(["sweep", str(SCENARIOS / "training.yaml"), "--param", spec, "--out", str(tmp_path / "s")]) == 2
     assert message in " ".join(capsys.readouterr().err.split())
     assert not np.any([p.exists() for p in [tmp_path / "s"]])
+
+
+def test_scenario_discovery_finds_the_box(tmp_path, capsys):
+    """PRIM (EMA Workbench) on a known box x1 > 0.6, x2 < 0.3; tolerance 0.1 of a unit range (LHS n=800)."""
+    from sim.sweep.discovery import discover
+    from tests.sweep_models import Box
+
+    unit = [Param("x1", 0.0, 1.0), Param("x2", 0.0, 1.0), Param("x3", 0.0, 1.0)]
+    sweep(Box(), unit, "lhs", 800, 1, 4, tmp_path / "b")
+    d = discover(tmp_path / "b", "y>0.5")
+    assert abs(d.share - 0.4 * 0.3) < 0.02
+    assert d.by_quarter.set_index("parameter").loc["x1", "Q1"] == 0.0 and d.by_quarter.set_index("parameter").loc["x2", "Q4"] == 0.0
+    pytest.importorskip("ema_workbench")
+    box = d.box.set_index("parameter")
+    assert set(box.index) == {"x1", "x2"} and d.density >= 0.8 and d.coverage >= 0.8
+    assert abs(box.loc["x1", "low"] - 0.6) < 0.1 and abs(box.loc["x2", "high"] - 0.3) < 0.1
+    assert main(["sensitivity", str(tmp_path / "b"), "--outcome", "y", "--discover", "y>0.5"]) == 0
+    assert "PRIM box" in capsys.readouterr().out
+    assert main(["sensitivity", str(tmp_path / "b"), "--outcome", "y", "--discover", "y=1"]) == 2
+
+
+def test_sweep_block_in_the_scenario_file_and_dry_run_estimate(tmp_path, capsys):
+    sc = write(tmp_path / "sw.yaml", f"extends: {SCENARIOS / 'baseline.yaml'}\nname: sw\nhorizon_months: 1\n"
+               "customers: {initial: 1000, acquisition_per_month: 20, contact_rate_per_month: 1.0}\n"
+               "sweep:\n  design: grid\n  n: 2\n  params:\n    customers.monthly_churn: [0.01, 0.03]\n"
+               "    channels.phone.agents_by_hour[10]: [1, 4]\n")
+    out = tmp_path / "s"
+    assert main(["sweep", str(sc), "--out", str(out), "--dry-run"]) == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert "4 runs (4 points × 1 replications" in text and "s per run (one trial run now)" in text
+    assert not (out / "parts").exists()  # a dry run writes nothing
+    assert main(["sweep", str(sc), "--out", str(out), "--workers", "1", "--quiet"]) == 0
+    table = pd.read_parquet(out / "sweep.parquet")
+    assert sorted(set(table["channels.phone.agents_by_hour[10]"])) == [1.0, 4.0] and len(table) == 4
+    assert main(["sweep", str(sc), "--out", str(out), "--dry-run"]) == 0
+    assert "earlier runs in this folder" in " ".join(capsys.readouterr().out.split())
+    bad = write(tmp_path / "bad.yaml", sc.read_text().replace("[0.01, 0.03]", "[0.01, 1.5]"))
+    assert main(["sweep", str(bad), "--out", str(tmp_path / "b")]) == 2
+    assert "bad.yaml:9: sweep.params.customers.monthly_churn: 1.5 is not allowed" in " ".join(capsys.readouterr().err.split())

@@ -1,8 +1,11 @@
-"""Parameter sweeps and sensitivity analysis (local process pool; resumable; failures as data)."""
+"""Parameter sweeps and sensitivity analysis: local process pool or Dask; resumable; failures as data."""
 
 from __future__ import annotations
 
 import json
+import os
+import socket
+import time
 from pathlib import Path
 
 from sim.loader import Problem, ScenarioError
@@ -12,38 +15,77 @@ from sim.sweep.runner import collect, finished_ids, run_sweep
 
 __all__ = ["DESIGNS", "Param", "parse_params", "sample", "sweep", "sweep_status"]
 
+IDENTITY = ("model_key", "design", "n", "replications", "root_seed", "params")
+
 
 def sweep(model, params: list[Param], design: str, n: int, replications: int, root_seed: int, out_dir: str | Path,
-          workers: int = 1, dry_run: bool = False, on_start=None, on_done=None):
-    """Sample the design and run it (or, with ``dry_run``, just count what would run)."""
+          workers: int = 1, dry_run: bool = False, on_start=None, on_done=None, scheduler: str | None = None,
+          timeout_s: float | None = None):
+    """Sample the design and run it; with ``dry_run``, count the runs and estimate the time instead.
+
+    ``scheduler``: a Dask scheduler address or "local" (else a local process pool of ``workers``);
+    ``timeout_s``: the time limit of one run (a run past it is stopped, retried once, then recorded).
+    """
     out_dir = Path(out_dir)
+    if hasattr(model, "check"):
+        model.check(params)
     points = sample(params, design, n, root_seed)
     manifest = {"kind": "sweep", "model": getattr(model, "path", type(model).__name__), "model_key": model.key,
                 "design": design, "n": n, "replications": replications, "root_seed": root_seed, "points": len(points),
                 "params": [{"path": p.path, "low": p.low, "high": p.high, "kind": p.kind} for p in params],
-                "points_values": points.tolist(), "versions": dict(_versions()), "git_sha": _git_sha(), "started": now_iso()}
-    if (out_dir / "manifest.json").is_file():
-        old = json.loads((out_dir / "manifest.json").read_text())
-        same = {k: old.get(k) for k in ("model_key", "design", "n", "replications", "root_seed", "params")}
-        if same != {k: manifest[k] for k in same}:
-            raise ScenarioError([Problem(str(out_dir), 0, "--out", "holds a different sweep (other scenario, design, "
-                                         "parameters or seed); choose another folder")])
+                "points_values": points.tolist(), "timeout_s": timeout_s, "versions": dict(_versions()),
+                "git_sha": _git_sha(), "started": now_iso()}
+    old = json.loads((out_dir / "manifest.json").read_text()) if (out_dir / "manifest.json").is_file() else None
+    if old is not None and {k: old.get(k) for k in IDENTITY} != {k: manifest[k] for k in IDENTITY}:
+        raise ScenarioError([Problem(str(out_dir), 0, "--out", "holds a different sweep (other scenario, design, "
+                                     "parameters or seed); choose another folder")])
     total = len(points) * replications
+    done = len(finished_ids(out_dir)) if (out_dir / "parts").is_dir() else 0
     if dry_run:
-        return {"runs": total, "done": len(finished_ids(out_dir)) if (out_dir / "parts").is_dir() else 0}
+        return {"runs": total, "done": done, "points": len(points), **estimate(model, params, points, root_seed, old, total - done, workers)}
     if on_start:
-        on_start(total - (len(finished_ids(out_dir)) if (out_dir / "parts").is_dir() else 0))
-    return run_sweep(model, params, points, replications, root_seed, out_dir, workers, manifest, on_done)
+        on_start(total - done)
+    return run_sweep(model, params, points, replications, root_seed, out_dir, workers, manifest, on_done, scheduler, timeout_s)
+
+
+def estimate(model, params: list[Param], points, root_seed: int, old: dict | None, remaining: int, workers: int) -> dict:
+    """Seconds one run takes (from the folder's earlier runs, or one trial run now) and the wall time
+    of the remaining runs on ``workers`` workers, assuming they scale perfectly (a lower bound)."""
+    if old and old.get("seconds_per_run"):
+        per_run, source = float(old["seconds_per_run"]), "earlier runs in this folder"
+    elif remaining:
+        t0 = time.perf_counter()
+        try:
+            model.evaluate({p.path: float(v) for p, v in zip(params, points[0])}, 0, root_seed)
+        except Exception as e:  # the estimate must not hide the failure a real run would record
+            raise ScenarioError([Problem(getattr(model, "path", "model"), 0, "--dry-run", f"the trial run failed: {e}")]) from None
+        per_run, source = time.perf_counter() - t0, "one trial run now"
+    else:
+        per_run, source = 0.0, "nothing left to run"
+    return {"seconds_per_run": per_run, "estimate_source": source, "workers": max(1, workers),
+            "estimate_s": remaining * per_run / max(1, workers)}
 
 
 def sweep_status(out_dir: str | Path) -> dict:
+    import pandas as pd
+
     d = Path(out_dir)
     if not (d / "manifest.json").is_file():
         raise ScenarioError([Problem(str(d), 0, "", "not a sweep folder (no manifest.json)")])
     m = json.loads((d / "manifest.json").read_text())
-    done = len(collect(d))
-    import pandas as pd
-
     failures = len(pd.read_parquet(d / "failures.parquet")) if (d / "failures.parquet").is_file() else 0
-    return {"status": m.get("status"), "design": m["design"], "runs": m["points"] * m["replications"], "done": done,
-            "failures": failures}
+    status = m.get("status")
+    if status == "running" and m.get("host") == socket.gethostname() and not _alive(m.get("pid")):
+        status = "interrupted (re-run the same command to resume)"
+    return {"status": status, "design": m["design"], "runs": m["points"] * m["replications"], "done": len(collect(d)),
+            "failures": failures, "executor": m.get("executor"), "workers": m.get("workers")}
+
+
+def _alive(pid) -> bool:
+    try:
+        os.kill(int(pid), 0)
+    except (TypeError, ValueError, ProcessLookupError):
+        return False
+    except PermissionError:
+        return True
+    return True

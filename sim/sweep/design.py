@@ -45,7 +45,7 @@ def parse_params(specs: list[str]) -> list[Param]:
     if len({p.path for p in out}) != len(out):
         raise ScenarioError([Problem("--param", 0, "", "each parameter may appear once")])
     if not out:
-        raise ScenarioError([Problem("--param", 0, "", "give at least one --param")])
+        raise ScenarioError([Problem("--param", 0, "", "give at least one --param, or a sweep: block with params in the scenario file")])
     return out
 
 

@@ -25,7 +25,14 @@ class BusinessCaseModel:
     def __init__(self, scenario_path: str | Path) -> None:
         self.path = str(scenario_path)
         self.scenario = load_scenario(scenario_path)
-        self.key = hashlib.sha256(json.dumps(self.scenario.model_dump(mode="json"), sort_keys=True).encode()).hexdigest()[:16]
+        self.key = hashlib.sha256(json.dumps(self.scenario.model_dump(mode="json", exclude={"sweep"}), sort_keys=True).encode()).hexdigest()[:16]
+
+    def check(self, params) -> None:
+        """Fail fast, before any run, on a path that is not a setting or a range the scenario rejects."""
+        for p in params:
+            path = parse_path(p.path)
+            for value in (p.low, p.high):
+                with_value(self.scenario, path, value, self.path)
 
     def evaluate(self, values: dict[str, float], replication: int, root_seed: int) -> dict[str, float]:
         sc = self.scenario

@@ -2,20 +2,22 @@
 
 Every run (design point × replication) gets an id hashed from what defines it (model, values,
 replication, root seed), so re-running the same command finds finished runs in ``parts/`` and
-skips them; a SIGKILL loses at most the batch in flight. A run that raises is retried once, then
-recorded in ``failures.parquet`` with its traceback. Results depend only on the run's own
-definition, so the final table is identical on any number of workers.
+skips them; a SIGKILL loses at most the batches in flight. Runs go out in batches (to amortise
+the overhead per task); a run that raises, or a batch whose worker dies or runs past its time
+limit, is retried run by run, then recorded in ``failures.parquet`` with its traceback or cause.
+Results depend only on each run's own definition, so the final table is identical on any number
+of workers and on any executor.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing as mp
 import os
+import socket
+import time
 import traceback
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +27,7 @@ import pandas as pd
 from sim.results import atomic_write_bytes, atomic_write_parquet
 from sim.sweep.design import Param
 
-MAX_BATCH = 64  # runs per part file: bounds what a kill can lose, amortises process overhead
+MAX_BATCH = 64  # runs per task and part file: bounds what a kill can lose, amortises process overhead
 
 
 @dataclass(frozen=True)
@@ -51,61 +53,131 @@ def _evaluate_batch(model, params: list[str], tasks: list[Task], root_seed: int)
     return out
 
 
+class _Deferred:
+    """A batch for :class:`InlineExecutor`: it runs when its result is asked for."""
+
+    def __init__(self, fn: Callable, args: tuple) -> None:
+        self.fn, self.args = fn, args
+
+    def result(self):
+        return self.fn(*self.args)
+
+
+class InlineExecutor:
+    """Runs each batch in this process, one after another (``workers=1`` without a time limit):
+    no start-up cost, but no protection against a run that hangs or crashes the interpreter."""
+
+    name, workers = "inline", 1
+
+    def submit(self, fn: Callable, *args, timeout_s: float | None = None) -> _Deferred:
+        return _Deferred(fn, args)
+
+    def as_completed(self, futures):
+        return iter(list(futures))
+
+    def classify(self, exc: BaseException) -> str:
+        return "error"
+
+    def describe(self, exc: BaseException) -> str:
+        return f"{type(exc).__name__}: {exc}"
+
+    def after_failure(self, exc: BaseException) -> None:
+        pass
+
+    def close(self, abort: bool = False) -> None:
+        pass
+
+
 def finished_ids(out_dir: Path) -> set[str]:
     parts = sorted((out_dir / "parts").glob("part-*.parquet"))
     return set().union(*(set(pd.read_parquet(p, columns=["run_id"])["run_id"]) for p in parts)) if parts else set()
 
 
-def run_sweep(model, params: list[Param], points: np.ndarray, replications: int, root_seed: int, out_dir: Path,
-              workers: int = 1, manifest: dict | None = None, on_done: Callable[[int], None] | None = None) -> pd.DataFrame:
-    """Run every (point, replication) not already in ``out_dir/parts`` and return the full table."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / "parts").mkdir(exist_ok=True)
+def plan_tasks(model_key: str, points: np.ndarray, replications: int, root_seed: int) -> list[Task]:
+    return [Task(run_id(model_key, row, r, root_seed), i, r, tuple(float(v) for v in row))
+            for i, row in enumerate(points) for r in range(replications)]
+
+
+def _write_manifest(out_dir: Path, manifest: dict | None, **status) -> None:
     if manifest is not None:
-        atomic_write_bytes(out_dir / "manifest.json", (json.dumps(manifest | {"status": "running"}, indent=2) + "\n").encode())
+        atomic_write_bytes(out_dir / "manifest.json", (json.dumps(manifest | status, indent=2) + "\n").encode())
+
+
+def _run_attempt(executor, model, names: list[str], tasks: list[Task], root_seed: int, batch_size: int,
+                 timeout_s: float | None, store: Callable) -> list[tuple[Task, str, str]]:
+    """Submit ``tasks`` in batches; store what succeeds; return (task, error, traceback) for the rest."""
+    shared = executor.scatter(model) if hasattr(executor, "scatter") else model
+    batches = [tasks[i:i + batch_size] for i in range(0, len(tasks), batch_size)]
+    futures = {executor.submit(_evaluate_batch, shared, names, b, root_seed,
+                               timeout_s=None if timeout_s is None else timeout_s * len(b)): b for b in batches}
+    failed: list[tuple[Task, str, str]] = []
+    for fut in executor.as_completed(futures):
+        batch = futures[fut]
+        try:
+            results = fut.result()
+        except Exception as exc:  # the batch as a whole: its worker died, it timed out, or it could not run
+            executor.after_failure(exc)
+            cause = executor.describe(exc)
+            failed += [(t, cause, cause if executor.classify(exc) != "error" else "".join(traceback.format_exception(exc)))
+                       for t in batch]
+            continue
+        store([(t, res) for t, res, err in results if res is not None])
+        failed += [(t, err.strip().splitlines()[-1], err) for t, res, err in results if res is None]
+    return failed
+
+
+def run_sweep(model, params: list[Param], points: np.ndarray, replications: int, root_seed: int, out_dir: Path,
+              workers: int = 1, manifest: dict | None = None, on_done: Callable[[int], None] | None = None,
+              scheduler: str | None = None, timeout_s: float | None = None, executor=None) -> pd.DataFrame:
+    """Run every (point, replication) not already in ``out_dir/parts`` and return the full table.
+
+    ``scheduler``: a Dask address (or "local"); ``timeout_s``: the time limit of one run.
+    """
+    from sim.sweep.executors import make_executor
+
+    (out_dir / "parts").mkdir(parents=True, exist_ok=True)
     names = [p.path for p in params]
-    tasks = [Task(run_id(model.key, row, r, root_seed), i, r, tuple(float(v) for v in row))
-             for i, row in enumerate(points) for r in range(replications)]
     done = finished_ids(out_dir)
-    todo = [t for t in tasks if t.run_id not in done]
-    failures: list[dict] = []
-    for attempt in (1, 2):
-        retry: list[Task] = []
-        size = max(1, min(MAX_BATCH, -(-len(todo) // (max(1, workers) * 8))))
-        batches = [todo[i:i + size] for i in range(0, len(todo), size)]
+    todo = [t for t in plan_tasks(model.key, points, replications, root_seed) if t.run_id not in done]
+    own = executor is None
+    if own:
+        local_inline = workers <= 1 and timeout_s is None and not (scheduler or os.environ.get("DASK_SCHEDULER_ADDRESS"))
+        executor = InlineExecutor() if local_inline else make_executor(workers, scheduler)
+    _write_manifest(out_dir, manifest, status="running", executor=executor.name, workers=executor.workers, pid=os.getpid(),
+                    host=socket.gethostname())
 
-        def store(results) -> None:
-            ok = [(t, res) for t, res, err in results if res is not None]
-            for t, _, err in results:
-                if err and attempt == 1:
-                    retry.append(t)
-                elif err:
-                        failures.append({"run_id": t.run_id, "point": t.point, "replication": t.replication,
-                                         **dict(zip(names, t.values)), "error": err.strip().splitlines()[-1], "traceback": err})
-            if ok:
-                rows = pd.DataFrame([{"run_id": t.run_id, "point": t.point, "replication": t.replication,
-                                      **dict(zip(names, t.values)), **res} for t, res in ok])
-                atomic_write_parquet(rows, out_dir / "parts" / f"part-{ok[0][0].run_id}.parquet")
-            if on_done:
-                on_done(len(results))
+    def store(ok: list[tuple[Task, dict]]) -> None:
+        if ok:
+            rows = pd.DataFrame([{"run_id": t.run_id, "point": t.point, "replication": t.replication,
+                                  **dict(zip(names, t.values)), **res} for t, res in ok])
+            atomic_write_parquet(rows, out_dir / "parts" / f"part-{ok[0][0].run_id}.parquet")
+        if on_done and ok:
+            on_done(len(ok))
 
-        if workers <= 1:
-            for b in batches:
-                store(_evaluate_batch(model, names, b, root_seed))
-        elif batches:
-            with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn")) as pool:
-                for fut in as_completed([pool.submit(_evaluate_batch, model, names, b, root_seed) for b in batches]):
-                    store(fut.result())
-        todo = retry
-        if not todo:
-            break
-    fail_df = pd.DataFrame(failures, columns=["run_id", "point", "replication", *names, "error", "traceback"])
+    started = time.perf_counter()
+    try:
+        size = max(1, min(MAX_BATCH, -(-len(todo) // (executor.workers * 8))))
+        retry = _run_attempt(executor, model, names, todo, root_seed, size, timeout_s, store) if todo else []
+        # second and last attempt, one run per batch: a failure now belongs to that run alone
+        failed = _run_attempt(executor, model, names, [t for t, _, _ in retry], root_seed, 1, timeout_s, store) if retry else []
+    except BaseException:  # Ctrl-C, SIGTERM, a full disk: stop the workers now; finished parts stay for a resume
+        if own:
+            executor.close(abort=True)
+        raise
+    if own:
+        executor.close()
+    if on_done and failed:
+        on_done(len(failed))
+    fail_df = pd.DataFrame([{"run_id": t.run_id, "point": t.point, "replication": t.replication, **dict(zip(names, t.values)),
+                             "error": err, "traceback": tb} for t, err, tb in failed],
+                           columns=["run_id", "point", "replication", *names, "error", "traceback"])
     atomic_write_parquet(fail_df, out_dir / "failures.parquet")
     table = collect(out_dir)
     atomic_write_parquet(table, out_dir / "sweep.parquet")
-    if manifest is not None:
-        atomic_write_bytes(out_dir / "manifest.json", (json.dumps(manifest | {"status": "complete", "runs": len(table),
-                                                                            "failures": len(fail_df)}, indent=2) + "\n").encode())
+    elapsed = time.perf_counter() - started
+    per_run = elapsed * executor.workers / len(todo) if todo else (manifest or {}).get("seconds_per_run")
+    _write_manifest(out_dir, manifest, status="complete", runs=len(table), failures=len(fail_df), executor=executor.name,
+                    workers=executor.workers, seconds_per_run=per_run)
     return table
 
 

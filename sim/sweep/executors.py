@@ -1,0 +1,183 @@
+"""Where sweep batches run: a local process pool or a Dask cluster, behind one small interface.
+
+Both hand back ``concurrent.futures``-style futures and tell the runner *why* a batch did not
+return: ``"crash"`` (its worker process died), ``"timeout"`` (it ran past its time limit and its
+worker was stopped) or ``"error"`` (anything else). The runner then retries the batch's runs one by
+one, so a second failure is pinned on the run that caused it.
+
+- Local: a pebble process pool (spawn). Workers are recycled after ``recycle_after`` batches, because
+  Mesa 3 models are not garbage-collected promptly (and the standard library's
+  ``max_tasks_per_child`` deadlocks on Python 3.11, CPython gh-115634); a batch past its time limit
+  has its worker killed; a worker that dies is replaced and its batch reported as crashed.
+- Dask distributed (``pip install 'sim[cluster]'``): a scheduler address, or ``"local"`` for a
+  LocalCluster on this machine. Dask reschedules the tasks of a worker that dies; after three
+  deaths it gives up with ``KilledWorker`` (a crash here). A batch past its time limit raises on
+  its worker, whose process is then restarted to stop the stray thread.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FuturesTimeout
+from concurrent.futures import as_completed as cf_as_completed
+
+from sim.loader import Problem, ScenarioError
+
+RECYCLE_AFTER = 200  # batches per local worker before it is replaced by a fresh process
+
+
+class BatchTimeout(Exception):
+    """A batch ran past its time limit (raised on a Dask worker; carries that worker's address)."""
+
+    def __init__(self, seconds: float, worker: str = "") -> None:
+        super().__init__(f"ran past its time limit of {seconds:g} s")
+        self.seconds, self.worker = seconds, worker
+
+
+class LocalExecutor:
+    """A pebble process pool with spawn workers, recycling and per-batch time limits."""
+
+    name = "local"
+
+    def __init__(self, workers: int, recycle_after: int = RECYCLE_AFTER) -> None:
+        from pebble import ProcessPool
+
+        self.workers = max(1, int(workers))
+        self._pool = ProcessPool(max_workers=self.workers, max_tasks=recycle_after, context=mp.get_context("spawn"))
+
+    def submit(self, fn: Callable, *args, timeout_s: float | None = None) -> Future:
+        return self._pool.schedule(fn, args=args, timeout=timeout_s)
+
+    def as_completed(self, futures: Iterable[Future]) -> Iterator[Future]:
+        return cf_as_completed(list(futures))
+
+    def classify(self, exc: BaseException) -> str:
+        from pebble import ProcessExpired
+
+        if isinstance(exc, ProcessExpired):
+            return "crash"
+        if isinstance(exc, (TimeoutError, FuturesTimeout)):
+            return "timeout"
+        return "error"
+
+    def describe(self, exc: BaseException) -> str:
+        from pebble import ProcessExpired
+
+        if isinstance(exc, ProcessExpired):
+            return f"worker process died (exit code {exc.exitcode})"
+        if isinstance(exc, (TimeoutError, FuturesTimeout)):
+            return f"ran past its time limit of {exc.args[1]:g} s" if len(exc.args) > 1 else "ran past its time limit"
+        return f"{type(exc).__name__}: {exc}"
+
+    def after_failure(self, exc: BaseException) -> None:
+        """Nothing to do: pebble has already replaced the dead or stopped worker."""
+
+    def close(self, abort: bool = False) -> None:
+        """Wait for the workers to finish (or, with ``abort``, stop them at once)."""
+        if abort:
+            self._pool.stop()
+        else:
+            self._pool.close()
+        self._pool.join()
+
+
+def _with_deadline(fn: Callable, timeout_s: float | None, *args):
+    """Run ``fn(*args)`` on a Dask worker, raising :class:`BatchTimeout` if it runs too long."""
+    if timeout_s is None:
+        return fn(*args)
+    box: dict = {}
+
+    def target() -> None:
+        try:
+            box["value"] = fn(*args)
+        except BaseException as e:  # handed back to the caller's thread
+            box["error"] = e
+
+    t = threading.Thread(target=target, daemon=True)
+    t.start()
+    t.join(timeout_s)
+    if t.is_alive():
+        from distributed import get_worker
+
+        raise BatchTimeout(timeout_s, get_worker().address)
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
+
+
+class DaskExecutor:
+    """Batches on a Dask distributed cluster (an address such as tcp://host:8786, or "local")."""
+
+    name = "dask"
+
+    def __init__(self, address: str, workers: int | None = None) -> None:
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError:
+            raise ScenarioError([Problem("--scheduler", 0, address, "Dask is not installed: pip install distributed (the sim[cluster] extra)")]) from None
+        self._cluster = None
+        try:
+            if address == "local":
+                self._cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
+                                             dashboard_address=None)
+                self._client = Client(self._cluster)
+            else:
+                self._client = Client(address, timeout="20s")
+        except (OSError, TimeoutError, ValueError) as e:
+            raise ScenarioError([Problem("--scheduler", 0, address, f"cannot reach the Dask scheduler ({e})")]) from None
+        self.workers = max(1, sum(self._client.nthreads().values()))
+
+    def scatter(self, obj):
+        """Send a large shared argument (the model) to every worker once per attempt (a restarted
+        worker has lost what it was sent before)."""
+        return self._client.scatter(obj, broadcast=True, hash=False)
+
+    def submit(self, fn: Callable, *args, timeout_s: float | None = None):
+        return self._client.submit(_with_deadline, fn, timeout_s, *args, pure=False)
+
+    def as_completed(self, futures: Iterable) -> Iterator:
+        from distributed import as_completed
+
+        return iter(as_completed(list(futures)))
+
+    def classify(self, exc: BaseException) -> str:
+        from distributed import KilledWorker
+
+        if isinstance(exc, KilledWorker):
+            return "crash"
+        if isinstance(exc, BatchTimeout):
+            return "timeout"
+        return "error"
+
+    def describe(self, exc: BaseException) -> str:
+        from distributed import KilledWorker
+
+        if isinstance(exc, KilledWorker):
+            return "worker process died (Dask gave up after repeated worker deaths)"
+        if isinstance(exc, BatchTimeout):
+            return str(exc)
+        return f"{type(exc).__name__}: {exc}"
+
+    def after_failure(self, exc: BaseException) -> None:
+        """A timed-out batch leaves a thread running on its worker: restart that worker's process."""
+        if isinstance(exc, BatchTimeout) and exc.worker:
+            try:
+                self._client.restart_workers([exc.worker], raise_for_error=False)
+            except Exception:  # best effort: a worker without a nanny cannot be restarted
+                pass
+
+    def close(self, abort: bool = False) -> None:
+        """Disconnect (tasks still queued for this client are released either way)."""
+        self._client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+
+
+def make_executor(workers: int, scheduler: str | None = None):
+    """The executor for ``--workers``/``--scheduler`` (or ``DASK_SCHEDULER_ADDRESS``)."""
+    address = scheduler or os.environ.get("DASK_SCHEDULER_ADDRESS") or None
+    return DaskExecutor(address, workers) if address else LocalExecutor(workers)
