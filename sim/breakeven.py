@@ -60,8 +60,10 @@ def with_value(sc: Scenario, path: tuple, value: float, source: str) -> Scenario
             raise ScenarioError([Problem(source, 0, dotted(path[: i + 1]), "no such setting in this scenario")]) from None
     last = path[-1]
     fits = (isinstance(node, dict) and last in node) or (isinstance(node, list) and isinstance(last, int) and 0 <= last < len(node))
-    if not fits or not isinstance(node[last], (int, float)) or isinstance(node[last], bool):
-        raise ScenarioError([Problem(source, 0, dotted(path), "no such numeric setting in this scenario")])
+    if not fits:
+        raise ScenarioError([Problem(source, 0, dotted(path), "no such setting in this scenario")])
+    if not isinstance(node[last], (int, float)) or isinstance(node[last], bool):
+        raise ScenarioError([Problem(source, 0, dotted(path), f"is {node[last]!r}, not a number: only numeric settings can vary")])
     if isinstance(node[path[-1]], int) and not isinstance(node[path[-1]], bool):
         value = round(value)  # a count (agents, customers…) swept over a range takes whole values
     node[path[-1]] = value

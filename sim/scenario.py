@@ -17,8 +17,8 @@ from pydantic import Field, model_validator
 
 from sim.investments import Investment
 from sim.levers import LaborRates
-from sim.scenario_sweep import SweepConfig, sweep_issues
 from sim.scenario_centre import AgentGroupConfig, Channels, EscalationConfig, NonNeg, Prob, ReasonConfig, _Frozen  # noqa: E402  (shared field types)
+from sim.scenario_sweep import SweepConfig, sweep_issues
 from sim.types import Arm, Channel
 
 

@@ -103,7 +103,8 @@ def test_cli_sweep_on_the_simulator_and_exports(tmp_path, capsys):
     assert main(["sensitivity", str(out), "--outcome", "npv_usd"]) == 0
 
 
-@pytest.mark.parametrize("spec, message", [("churn", "path=low:high"), ("x=2:1", "low must be below high")])
+@pytest.mark.parametrize("spec, message", [("churn", "path=low:high"), ("x=2:1", "low must be below high"),
+                                           ("name=0:1", "not a number"), ("customers.nope=0:1", "no such setting")])
 def test_bad_parameter_specs(tmp_path, capsys, spec, message):
     assert main(["sweep", str(SCENARIOS / "training.yaml"), "--param", spec, "--out", str(tmp_path / "s")]) == 2
     assert message in " ".join(capsys.readouterr().err.split())

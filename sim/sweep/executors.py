@@ -118,12 +118,13 @@ class DaskExecutor:
         try:
             from distributed import Client, LocalCluster
         except ImportError:
-            raise ScenarioError([Problem("--scheduler", 0, address, "Dask is not installed: pip install distributed (the sim[cluster] extra)")]) from None
+            raise ScenarioError([Problem("--scheduler", 0, address,
+                                         "Dask is not installed: pip install distributed (the sim[cluster] extra)")]) from None
         self._cluster = None
         try:
             if address == "local":
                 self._cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
-                                             dashboard_address=None)
+                                             dashboard_address=":0")  # any free port: never clashes
                 self._client = Client(self._cluster)
             else:
                 self._client = Client(address, timeout="20s")
