@@ -71,3 +71,15 @@ def test_unreachable_scheduler_is_a_clear_error(tmp_path, capsys):
     code = main(["sweep", str(SCENARIOS / "training.yaml"), "--param", "customers.monthly_churn=0.01:0.03", "--n", "2",
                  "--scheduler", "tcp://127.0.0.1:1", "--out", str(tmp_path / "s"), "--quiet"])
     assert code == 2 and "cannot reach the Dask scheduler" in " ".join(capsys.readouterr().err.split())
+
+
+@pytest.mark.slow
+def test_a_cluster_without_workers_ends_the_sweep_instead_of_hanging(tmp_path, monkeypatch):
+    distributed = pytest.importorskip("distributed")
+    from sim.loader import ScenarioError
+    from sim.sweep import executors
+
+    monkeypatch.setattr(executors, "NO_WORKERS_GRACE_S", 3.0)
+    with distributed.LocalCluster(n_workers=0, dashboard_address=":0") as cluster:
+        with pytest.raises(ScenarioError, match="no workers for 3 s"):
+            sweep(Noisy(), X, "grid", 3, 1, 3, tmp_path / "s", workers=2, scheduler=cluster.scheduler_address)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FuturesTimeout
@@ -27,6 +28,7 @@ from concurrent.futures import as_completed as cf_as_completed
 
 from sim.loader import Problem, ScenarioError
 
+NO_WORKERS_GRACE_S = 120.0  # a Dask cluster without any worker this long ends the sweep (resumable)
 RECYCLE_AFTER = 200  # batches per local worker before it is replaced by a fresh process
 
 
@@ -120,30 +122,56 @@ class DaskExecutor:
         except ImportError:
             raise ScenarioError([Problem("--scheduler", 0, address,
                                          "Dask is not installed: pip install distributed (the sim[cluster] extra)")]) from None
-        self._cluster = None
+        self._cluster, self.address = None, address
         try:
             if address == "local":
                 self._cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
                                              dashboard_address=":0")  # any free port: never clashes
                 self._client = Client(self._cluster)
             else:
-                self._client = Client(address, timeout="20s")
+                self._client = Client(address, timeout="10s")
         except (OSError, TimeoutError, ValueError) as e:
             raise ScenarioError([Problem("--scheduler", 0, address, f"cannot reach the Dask scheduler ({e})")]) from None
+        try:
+            self._client.wait_for_workers(1, timeout=NO_WORKERS_GRACE_S)
+        except TimeoutError:
+            self.close()
+            raise ScenarioError([self._no_workers()]) from None
         self.workers = max(1, sum(self._client.nthreads().values()))
+
+    def _no_workers(self) -> Problem:
+        return Problem("--scheduler", 0, self.address, f"the Dask cluster has had no workers for {NO_WORKERS_GRACE_S:.0f} s; "
+                       "start workers and re-run the same command (finished runs are kept)")
 
     def scatter(self, obj):
         """Send a large shared argument (the model) to every worker once per attempt (a restarted
         worker has lost what it was sent before)."""
-        return self._client.scatter(obj, broadcast=True, hash=False)
+        try:
+            return self._client.scatter(obj, broadcast=True, hash=False, timeout=NO_WORKERS_GRACE_S)
+        except TimeoutError:
+            raise ScenarioError([self._no_workers()]) from None
 
     def submit(self, fn: Callable, *args, timeout_s: float | None = None):
         return self._client.submit(_with_deadline, fn, timeout_s, *args, pure=False)
 
     def as_completed(self, futures: Iterable) -> Iterator:
+        """Futures as they finish; gives up (nothing lost: finished runs are on disk) if the cluster
+        has had no worker at all for ``NO_WORKERS_GRACE_S`` — the sweep never waits forever."""
         from distributed import as_completed
 
-        return iter(as_completed(list(futures)))
+        pending, idle_since, checked = as_completed(list(futures)), None, time.monotonic()
+        while not pending.is_empty():
+            if pending.has_ready():
+                yield from pending.next_batch(block=False)
+                continue
+            time.sleep(0.05)
+            if time.monotonic() - checked < 2.0:
+                continue
+            checked = time.monotonic()
+            if self._client.nthreads():
+                idle_since = None
+            elif (idle_since := idle_since or checked) < checked - NO_WORKERS_GRACE_S:
+                raise ScenarioError([self._no_workers()])
 
     def classify(self, exc: BaseException) -> str:
         from distributed import KilledWorker
