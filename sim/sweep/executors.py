@@ -125,8 +125,12 @@ class DaskExecutor:
         self._cluster, self.address = None, address
         try:
             if address == "local":
-                self._cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
-                                             dashboard_address=":0")  # any free port: never clashes
+                import dask
+
+                # the statistical profiler samples every task's stack every 10 ms: CPU a sweep needs
+                with dask.config.set({"distributed.worker.profile.enabled": False}):
+                    self._cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
+                                                 dashboard_address=":0")  # any free port: never clashes
                 self._client = Client(self._cluster)
             else:
                 self._client = Client(address, timeout="10s")
