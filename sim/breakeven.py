@@ -64,9 +64,9 @@ def with_value(sc: Scenario, path: tuple, value: float, source: str) -> Scenario
         raise ScenarioError([Problem(source, 0, dotted(path), "no such setting in this scenario")])
     if not isinstance(node[last], (int, float)) or isinstance(node[last], bool):
         raise ScenarioError([Problem(source, 0, dotted(path), f"is {node[last]!r}, not a number: only numeric settings can vary")])
-    if isinstance(node[path[-1]], int) and not isinstance(node[path[-1]], bool):
+    if isinstance(node[last], int):
         value = round(value)  # a count (agents, customers…) swept over a range takes whole values
-    node[path[-1]] = value
+    node[last] = value
     try:
         return Scenario.model_validate(data)
     except ValidationError as e:

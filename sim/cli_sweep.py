@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Optional
 
@@ -36,7 +37,7 @@ def sweep(
     """Run a parameter sweep (resumable: re-run the same command to finish it); `sim sweep status DIR`."""
     from sim.sweep import sweep as run_sweep
     from sim.sweep import sweep_status
-    from sim.sweep.design import parse_params
+    from sim.sweep.design import Param, parse_params
     from sim.sweep.models import BusinessCaseModel
     from sim.sweep.runner import default_workers
 
@@ -49,9 +50,10 @@ def sweep(
         return
     model = BusinessCaseModel(scenario)
     block = model.scenario.sweep
-    if not param and block is not None:
-        param = [f"{path}={low!r}:{high!r}" for path, (low, high) in block.params.items()]
-    params = parse_params(param)
+    if not param and block is not None:  # already checked when the file was loaded
+        params = [Param(path, low, high) for path, (low, high) in block.params.items()]
+    else:
+        params = parse_params(param)
     design = design or (block.design if block else "lhs")
     n = n or (block.n if block else 16)
     reps = reps or (block.replications if block else 1)
@@ -70,7 +72,7 @@ def sweep(
         table = run_sweep(model, params, design, n, reps, root, target, workers or default_workers(),
                           on_start=on_start, on_done=lambda k: [on_done(None) for _ in range(k)], scheduler=scheduler, timeout_s=timeout)
     out.print(f"{len(table):,} runs in [bold]{escape(str(target))}[/] (sweep.parquet, failures.parquet, manifest.json)")
-    failed = sweep_status(target)["failures"]
+    failed = json.loads((target / "manifest.json").read_text())["failures"]
     if failed:
         from sim.cli import err
 
