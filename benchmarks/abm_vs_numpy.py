@@ -25,7 +25,7 @@ from scipy.special import expit, logit
 
 from sim.abm import CustomerModel
 from sim.experience import likelihood_to_recommend
-from sim.loader import load_scenario
+from sim.scenario import load_scenario
 from sim.streams import Stream, Streams
 
 SCENARIO = "scenarios/baseline.yaml"

@@ -27,8 +27,8 @@ OUT = "../results/notebook_compare"
 # %%
 import matplotlib.pyplot as plt
 
-from sim import plots
-from sim.runner import compare_scenarios
+from sim.appraisal.jobs import compare_scenarios
+from sim.present import charts
 
 result = compare_scenarios([BASELINE, *INVESTMENTS], replications=REPLICATIONS, out=OUT, overwrite=True)
 world = result.run.experiment.world
@@ -38,11 +38,11 @@ result.ranked[["arm", "npv_usd_median", "npv_usd_p05", "npv_usd_p95", "payback_m
 
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(14, 4))
-plots.npv_bars(result.run.tables.runs, ax=axes[0])
-plots.payback_curves(result.run.tables.runs, world.horizon_months, ax=axes[1])
+charts.npv_bars(result.run.tables.runs, ax=axes[0])
+charts.payback_curves(result.run.tables.runs, world.horizon_months, ax=axes[1])
 fig.tight_layout()
 
 # %%
 best = str(result.ranked["arm"].iloc[0])
-plots.cash_flow_fan(result.run.tables.monthly, best, discount_note=f" ({world.discount_rate_annual:.0%}/yr)")
+charts.cash_flow_fan(result.run.tables.monthly, best, discount_note=f" ({world.discount_rate_annual:.0%}/yr)")
 result.tei_best

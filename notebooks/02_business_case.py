@@ -23,8 +23,8 @@ RESULTS = "../results/demo"
 # %%
 import matplotlib.pyplot as plt
 
-from sim import plots
-from sim.report import build_report, load_results
+from sim.present import charts
+from sim.present.report import build_report, load_results
 
 res = load_results(RESULTS)
 runs, monthly, intervals = res["runs"], res["monthly"], res["intervals"]
@@ -32,14 +32,14 @@ print(res["manifest"]["scenario"]["name"], "—", ", ".join(res["manifest"]["arm
 
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(14, 4))
-plots.npv_bars(runs, ax=axes[0])
-plots.customer_trajectory(monthly, "active_customers", ax=axes[1])
+charts.npv_bars(runs, ax=axes[0])
+charts.customer_trajectory(monthly, "active_customers", ax=axes[1])
 fig.tight_layout()
 
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(14, 4))
-plots.service_by_interval(intervals, "phone", "service_level", ax=axes[0])
-plots.staffing_heatmap(intervals, "baseline", ax=axes[1])
+charts.service_by_interval(intervals, "phone", "service_level", ax=axes[0])
+charts.staffing_heatmap(intervals, "baseline", ax=axes[1])
 fig.tight_layout()
 
 # %%

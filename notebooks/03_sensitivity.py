@@ -43,7 +43,7 @@ CONDITION = "payback_months<=12"
 # %%
 import matplotlib.pyplot as plt
 
-from sim import plots
+from sim.present import charts
 from sim.sweep import parse_params, sweep
 from sim.sweep.discovery import cases, discover
 from sim.sweep.models import BusinessCaseModel
@@ -64,9 +64,9 @@ table.describe().T
 fig, axes = plt.subplots(1, 2, figsize=(14, 4))
 if manifest["design"] in ("sobol", "morris"):
     idx = indices(manifest, table, params, OUTCOME)
-    plots.sensitivity_indices(idx, ax=axes[0], outcome=OUTCOME)
+    charts.sensitivity_indices(idx, ax=axes[0], outcome=OUTCOME)
     display(idx)  # noqa: F821 (Jupyter)
-plots.tornado(tornado_table(table, params, OUTCOME), ax=axes[1], outcome=OUTCOME)
+charts.tornado(tornado_table(table, params, OUTCOME), ax=axes[1], outcome=OUTCOME)
 fig.tight_layout()
 
 # %%
@@ -79,4 +79,4 @@ found.by_quarter
 
 # %%
 x, y = [p.path for p in params][:2]
-ax = plots.discovery_map(table, x, y, cases(table, CONDITION), found.box, condition=CONDITION)
+ax = charts.discovery_map(table, x, y, cases(table, CONDITION), found.box, condition=CONDITION)

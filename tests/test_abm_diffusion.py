@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from sim.abm import CustomerModel
-from sim.finance import monthly_rate
+from sim.appraisal.finance import monthly_rate
 from sim.scenario import ChannelMix, CustomerConfig, ExperienceConfig, MarketConfig, Segment
 from sim.streams import Streams
 

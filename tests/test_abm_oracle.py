@@ -14,7 +14,7 @@ import pytest
 from scipy.special import betaln
 
 from sim.abm import CustomerModel
-from sim.finance import monthly_rate
+from sim.appraisal.finance import monthly_rate
 from sim.scenario import ChannelMix, CustomerConfig, ExperienceConfig
 from sim.streams import Streams
 

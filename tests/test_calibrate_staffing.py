@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.calibrate import calibrate, fit_log, kaplan_meier
 from sim.cli import main
-from sim.contact_log import read_log, simulate_log
 from sim.des.erlang import erlang_a
-from sim.loader import load_scenario
-from sim.staffing import parse_targets, plan_investment_yaml, plan_staffing
+from sim.planning.calibrate import calibrate, fit_log, kaplan_meier
+from sim.planning.contact_log import read_log, simulate_log
+from sim.planning.staffing import parse_targets, plan_investment_yaml, plan_staffing
+from sim.scenario import load_scenario
 from tests.helpers import ROOT, SCENARIOS, write
 
 PHONE_ONLY = """\
@@ -140,8 +140,8 @@ def test_the_plan_meets_the_target_in_95_percent_of_fresh_replications(tmp_path)
     invest = write(tmp_path / "plan.yaml", plan_investment_yaml(SCENARIOS / "baseline.yaml", result))
     sc = load_scenario(invest)
     assert sc.investment.levers[0].extra_by_hour is not None
-    from sim.experiment import Experiment, run_experiment
-    from sim.staffing import _sl_at, with_plan
+    from sim.planning.staffing import _sl_at, with_plan
+    from sim.run.experiment import Experiment, run_experiment
     runs = run_experiment(Experiment(with_plan(load_scenario(SCENARIOS / "baseline.yaml"), result.plan), (), 20, 4242), workers=2)
     met = np.mean([_sl_at(r, 0, 20) >= 0.8 for r in runs])
     assert met >= 0.9  # fresh seeds: 95 % in expectation, allowing for 20-replication noise
@@ -150,7 +150,7 @@ def test_the_plan_meets_the_target_in_95_percent_of_fresh_replications(tmp_path)
 @pytest.mark.parametrize("text, message", [("phone 80/20", "write targets as"), ("fax: 80/20", "unknown channel"),
                                            ("email: 90/86400", "live channels"), ("phone: 120/20", "percent must be")])
 def test_bad_targets(text, message):
-    from sim.loader import ScenarioError
+    from sim.scenario import ScenarioError
 
     with pytest.raises(ScenarioError, match=message):
         parse_targets(text, load_scenario(SCENARIOS / "baseline.yaml"))

@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from sim.appraisal.jobs import run_scenarios
 from sim.cli import main
-from sim.runner import run_scenarios
 from tests.helpers import write
 
 
@@ -89,7 +89,7 @@ def test_one_replication_says_no_uncertainty_estimate(tmp_path, small_world, sma
 
 @pytest.mark.parametrize("values, expected", [([1.0, np.inf, np.inf, 2.0, np.inf], np.inf)])
 def test_median_of_paybacks_handles_never(values, expected):
-    from sim.summary import median_ci
+    from sim.appraisal.summary import median_ci
 
     assert median_ci(values)[0] == expected
 

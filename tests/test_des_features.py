@@ -12,7 +12,7 @@ from scipy.linalg import expm
 from sim.des import Bot, BotSpec, CentreSpec, ChannelSpec, ContactBatch, GroupSpec, interval_kpis, simulate_centre
 from sim.des.arrivals import DemandSpec, draw_contacts
 from sim.des.erlang import erlang_a
-from sim.pipeline import carry_backlog
+from sim.run.month_loop import carry_backlog
 from sim.streams import Streams
 from tests.des_helpers import poisson_batch
 

@@ -6,8 +6,7 @@ import typing
 
 from pydantic import BaseModel
 
-from sim.investments import LEVER_TYPES
-from sim.scenario import Scenario
+from sim.scenario import LEVER_TYPES, Scenario
 from tests.helpers import ROOT
 
 
@@ -30,8 +29,8 @@ def test_every_setting_is_in_the_readme():
 
 
 def test_every_monthly_metric_is_defined(small_world):
-    from sim.loader import load_scenario
-    from sim.pipeline import run_arm
+    from sim.run.month_loop import run_arm
+    from sim.scenario import load_scenario
 
     kpis = (ROOT / "docs" / "kpis.md").read_text()
     run = run_arm(load_scenario(small_world), None, 0, 1)

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.finance import appraise, discounted_payback_months, irr, monthly_rate, npv, payback_months
+from sim.appraisal.finance import appraise, discounted_payback_months, irr, monthly_rate, npv, payback_months
 
 R = monthly_rate(0.10)
 

@@ -8,12 +8,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.business_case import annual_table, benefit_lines, risk_adjust
-from sim.compare import crn_variance_reduction
-from sim.experiment import build_experiment, run_experiment
-from sim.loader import load_scenario
-from sim.pipeline import run_arm
-from sim.results import build_tables
+from sim.appraisal.benefits import annual_table, benefit_lines, risk_adjust
+from sim.appraisal.compare import crn_variance_reduction
+from sim.appraisal.tables import build_tables
+from sim.run.experiment import build_experiment, run_experiment
+from sim.run.month_loop import run_arm
+from sim.scenario import load_scenario
 from tests.helpers import write
 
 LEVERS = {
@@ -160,7 +160,7 @@ def test_compare_ranks_and_writes_the_table(tmp_path, small_world, small_investm
 
 
 def test_breakeven_finds_the_churn_cut_that_pays_back_on_time(tmp_path, small_world):
-    from sim.breakeven import breakeven
+    from sim.appraisal.breakeven import breakeven
 
     path = write(tmp_path / "ret.yaml", "extends: small.yaml\nhorizon_months: 6\ninvestment:\n  name: ret\n  levers:\n"
                  "    - {type: retention, churn_reduction: 0.1, one_off_usd: 5000}\n")
@@ -172,8 +172,8 @@ def test_breakeven_finds_the_churn_cut_that_pays_back_on_time(tmp_path, small_wo
 
 
 def test_breakeven_rejects_a_bad_parameter_path(tmp_path, small_world):
-    from sim.breakeven import breakeven
-    from sim.loader import ScenarioError
+    from sim.appraisal.breakeven import breakeven
+    from sim.scenario import ScenarioError
 
     path = write(tmp_path / "ret.yaml", "extends: small.yaml\nhorizon_months: 3\ninvestment:\n  name: ret\n  levers:\n"
                  "    - {type: retention, churn_reduction: 0.1}\n")

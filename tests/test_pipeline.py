@@ -5,11 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.experiment import build_experiment, run_experiment
-from sim.investments import Investment, TrainingLever
-from sim.loader import load_scenario
-from sim.pipeline import run_arm
-from sim.results import build_tables
+from sim.appraisal.tables import build_tables
+from sim.run.experiment import build_experiment, run_experiment
+from sim.run.month_loop import run_arm
+from sim.scenario import Investment, TrainingLever, load_scenario
 
 
 def test_same_seed_same_results(small_world):

@@ -14,8 +14,8 @@ import pandas as pd
 import pytest
 import seaborn as sns
 
-from sim import plots
 from sim.cli import main
+from sim.present import charts
 
 
 def monthly_frame(reps: int, arms=("baseline", "a")) -> pd.DataFrame:
@@ -42,51 +42,51 @@ def runs_frame(reps: int) -> pd.DataFrame:
 def test_charts_draw_with_labels_and_say_when_there_is_no_uncertainty(reps):
     monthly, runs = monthly_frame(reps), runs_frame(reps)
     fig, axs = plt.subplots(2, 3)
-    ax = plots.cash_flow_fan(monthly, "a", axs[0, 0])
+    ax = charts.cash_flow_fan(monthly, "a", axs[0, 0])
     assert ax.get_xlabel() == "month" and "USD" in ax.get_ylabel() and ax.get_legend() is not None
     texts = " ".join(t.get_text() for t in ax.texts)
     assert ("no uncertainty estimate" in texts) == (reps == 1)
     assert len(ax.collections) == (0 if reps == 1 else 2)  # no zero-width band with one replication
     assert "median payback" in texts
-    plots.payback_curves(runs, 6, axs[0, 1])
-    ax = plots.npv_bars(runs, axs[0, 2])
+    charts.payback_curves(runs, 6, axs[0, 1])
+    ax = charts.npv_bars(runs, axs[0, 2])
     assert ("no uncertainty estimate" in " ".join(t.get_text() for t in ax.texts)) == (reps == 1)
-    plots.npv_waterfall(runs, "a", axs[1, 0])
-    ax = plots.customer_trajectory(monthly, "active_customers", axs[1, 1])
+    charts.npv_waterfall(runs, "a", axs[1, 0])
+    ax = charts.customer_trajectory(monthly, "active_customers", axs[1, 1])
     assert ax.get_legend() is not None
-    plots.ltv_by_cohort(monthly, "a", axs[1, 2])
+    charts.ltv_by_cohort(monthly, "a", axs[1, 2])
     plt.close(fig)
 
 
 def test_charts_survive_empty_data():
     empty_m = monthly_frame(1).iloc[0:0]
     empty_r = runs_frame(1).iloc[0:0]
-    for fn, args in [(plots.cash_flow_fan, (empty_m, "a")), (plots.payback_curves, (empty_r, 6)), (plots.npv_bars, (empty_r,)),
-                     (plots.npv_waterfall, (empty_r, "a")), (plots.customer_trajectory, (empty_m,)),
-                     (plots.ltv_by_cohort, (empty_m,)), (plots.tornado, (pd.DataFrame(),)),
-                     (plots.sensitivity_indices, (pd.DataFrame(),)), (plots.discovery_map, (pd.DataFrame(), "x", "y", np.array([])))]:
+    for fn, args in [(charts.cash_flow_fan, (empty_m, "a")), (charts.payback_curves, (empty_r, 6)), (charts.npv_bars, (empty_r,)),
+                     (charts.npv_waterfall, (empty_r, "a")), (charts.customer_trajectory, (empty_m,)),
+                     (charts.ltv_by_cohort, (empty_m,)), (charts.tornado, (pd.DataFrame(),)),
+                     (charts.sensitivity_indices, (pd.DataFrame(),)), (charts.discovery_map, (pd.DataFrame(), "x", "y", np.array([])))]:
         ax = fn(*args)
         assert "no data" in " ".join(t.get_text() for t in ax.texts)
         plt.close(ax.figure)
 
 
 def test_tornado_orders_by_swing():
-    ax = plots.tornado(pd.DataFrame({"parameter": ["small", "big"], "low": [9, 0], "high": [11, 30], "base": [10, 10]}))
+    ax = charts.tornado(pd.DataFrame({"parameter": ["small", "big"], "low": [9, 0], "high": [11, 30], "base": [10, 10]}))
     assert [t.get_text() for t in ax.get_yticklabels()] == ["small", "big"]  # biggest swing on top
     plt.close(ax.figure)
 
 
 def test_sensitivity_charts_show_intervals_and_the_box():
     sobol = pd.DataFrame({"parameter": ["a", "b"], "S1": [0.5, 0.1], "S1_conf": [0.05, 0.02], "ST": [0.6, 0.2], "ST_conf": [0.06, 0.03]})
-    ax = plots.sensitivity_indices(sobol)
+    ax = charts.sensitivity_indices(sobol)
     assert {t.get_text() for t in ax.get_legend().get_texts()} == {"total (ST)", "first order (S1)"} and ax.containers
     plt.close(ax.figure)
-    ax = plots.sensitivity_indices(pd.DataFrame({"parameter": ["a"], "mu_star": [3.0], "mu_star_conf": [0.5], "sigma": [1.0]}), outcome="NPV")
+    ax = charts.sensitivity_indices(pd.DataFrame({"parameter": ["a"], "mu_star": [3.0], "mu_star_conf": [0.5], "sigma": [1.0]}), outcome="NPV")
     assert "elementary effect" in ax.get_xlabel()
     plt.close(ax.figure)
     table = pd.DataFrame({"x": [0.1, 0.5, 0.9, 0.7], "y": [0.2, 0.4, 0.8, 0.1]})
     box = pd.DataFrame({"parameter": ["x"], "low": [0.4], "high": [1.0]})
-    ax = plots.discovery_map(table, "x", "y", np.array([False, True, True, True]), box, condition="payback ≤ 12")
+    ax = charts.discovery_map(table, "x", "y", np.array([False, True, True, True]), box, condition="payback ≤ 12")
     assert [tuple(c[:3]) for c in ax.collections[0].get_facecolors()].count(tuple(sns.color_palette()[2])) == 3
     assert len(ax.patches) == 1 and "PRIM box" in [t.get_text() for t in ax.get_legend().get_texts()]
     assert ax.get_xlabel() == "x" and "payback ≤ 12" in ax.get_title()

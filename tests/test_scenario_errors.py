@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from sim.cli import main
-from sim.loader import ScenarioError, load_scenario
+from sim.scenario import ScenarioError, load_scenario
 from tests.helpers import SCENARIOS, write
 
 

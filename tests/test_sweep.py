@@ -79,7 +79,7 @@ def test_a_killed_sweep_resumes_with_nothing_lost_or_duplicated(tmp_path):
 
 
 def test_a_different_sweep_never_mixes_into_an_existing_folder(tmp_path):
-    from sim.loader import ScenarioError
+    from sim.scenario import ScenarioError
 
     sweep(Noisy(), X, "lhs", 4, 1, 5, tmp_path / "s")
     with pytest.raises(ScenarioError, match="different sweep"):

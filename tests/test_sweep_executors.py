@@ -76,7 +76,7 @@ def test_unreachable_scheduler_is_a_clear_error(tmp_path, capsys):
 @pytest.mark.slow
 def test_a_cluster_without_workers_ends_the_sweep_instead_of_hanging(tmp_path, monkeypatch):
     distributed = pytest.importorskip("distributed")
-    from sim.loader import ScenarioError
+    from sim.scenario import ScenarioError
     from sim.sweep import executors
 
     monkeypatch.setattr(executors, "NO_WORKERS_GRACE_S", 3.0)

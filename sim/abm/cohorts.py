@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.finance import monthly_rate
-
 
 class CohortLedger:
     """Accumulates discounted margin per cohort across months."""
 
     def __init__(self, discount_rate_annual: float) -> None:
-        self.d = monthly_rate(discount_rate_annual)
+        self.d = (1.0 + discount_rate_annual) ** (1.0 / 12.0) - 1.0  # DESIGN.md finance conventions
         self.pv_margin = np.zeros(0)
 
     def record(self, month: int, pop, active: np.ndarray, margin_usd: np.ndarray, hazard: np.ndarray) -> dict[str, float]:

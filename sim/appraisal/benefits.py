@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sim.finance import appraise, discount_factors, monthly_rate
+from sim.appraisal.finance import appraise, discount_factors, monthly_rate
 from sim.scenario import FinanceConfig
 
 LINES = ("retained_margin", "referral_margin", "upsell_margin", "cost_to_serve")

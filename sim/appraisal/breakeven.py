@@ -10,23 +10,17 @@ every evaluation faces the same customers (common random numbers). The root is b
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
-from pydantic import ValidationError
 from scipy.optimize import brentq
 
-from sim.business_case import benefit_lines, risk_adjust
-from sim.experiment import Experiment, run_experiment
-from sim.finance import payback_months
-from sim.loader import Problem, ScenarioError, dotted, load_scenario
-from sim.scenario import Scenario
-
-PATH_PART = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]")
-PATH = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*|\[\d+\])*")
+from sim.appraisal.benefits import benefit_lines, risk_adjust
+from sim.appraisal.finance import payback_months
+from sim.run.experiment import Experiment, run_experiment
+from sim.scenario import Problem, ScenarioError, load_scenario, parse_path, with_value
 
 
 @dataclass(frozen=True)
@@ -41,36 +35,6 @@ class BreakEven:
     cumulative_at_high_usd: float
     evaluations: int
     message: str
-
-
-def parse_path(path: str) -> tuple:
-    """``investment.levers[0].churn_reduction`` -> ("investment", "levers", 0, "churn_reduction")."""
-    if not PATH.fullmatch(path):
-        raise ScenarioError([Problem("--param", 0, path, "not a setting path like investment.levers[0].churn_reduction")])
-    return tuple(m.group(1) if m.group(1) else int(m.group(2)) for m in PATH_PART.finditer(path))
-
-
-def with_value(sc: Scenario, path: tuple, value: float, source: str) -> Scenario:
-    data = sc.model_dump(mode="json")
-    node = data
-    for i, part in enumerate(path[:-1]):
-        try:
-            node = node[part]
-        except (KeyError, IndexError, TypeError):
-            raise ScenarioError([Problem(source, 0, dotted(path[: i + 1]), "no such setting in this scenario")]) from None
-    last = path[-1]
-    fits = (isinstance(node, dict) and last in node) or (isinstance(node, list) and isinstance(last, int) and 0 <= last < len(node))
-    if not fits:
-        raise ScenarioError([Problem(source, 0, dotted(path), "no such setting in this scenario")])
-    if not isinstance(node[last], (int, float)) or isinstance(node[last], bool):
-        raise ScenarioError([Problem(source, 0, dotted(path), f"is {node[last]!r}, not a number: only numeric settings can vary")])
-    if isinstance(node[last], int):
-        value = round(value)  # a count (agents, customers…) swept over a range takes whole values
-    node[last] = value
-    try:
-        return Scenario.model_validate(data)
-    except ValidationError as e:
-        raise ScenarioError([Problem(source, 0, dotted(path), f"{value:g} is not allowed: {e.errors()[0]['msg']}")]) from None
 
 
 def breakeven(path: str | Path, param: str, low: float, high: float, target_months: int, replications: int | None = None,

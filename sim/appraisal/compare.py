@@ -75,7 +75,7 @@ def crn_variance_reduction(runs: pd.DataFrame, monthly: pd.DataFrame, arm: str, 
     The independent estimate pairs replication r of the investment with replication r+1 of the
     baseline, i.e. different customers and needs; both use the same cash-flow arithmetic.
     """
-    from sim.finance import monthly_rate, npv
+    from sim.appraisal.finance import monthly_rate, npv
 
     m = monthly[monthly["metric"].isin(["gross_margin_usd", "service_cost_usd", "investment_cost_usd"])]
     wide = m.pivot_table(index=["arm", "replication", "month"], columns="metric", values="value", observed=True)

@@ -1,36 +1,27 @@
-"""The ``sim`` command line: thin commands that each call one library function.
+"""The ``sim`` commands: each parses its options and calls exactly one library function.
 
-``main(argv)`` returns the exit code instead of exiting, so tests run it in-process.
-Exit codes: 0 ok, 1 internal error, 2 bad input (scenario file, option, results folder).
+Library imports sit inside the commands, so ``sim --help`` and ``sim validate`` start quickly.
 """
 
 from __future__ import annotations
 
 import json
-import logging
 import math
-import os
-import signal
 import sys
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-from sim.loader import ScenarioError, load_scenario
-from sim.report_text import print_fit_report, print_run, print_staffing
-from sim.scenario import Scenario
+from sim.cli import sweep as sweep_cmds
+from sim.cli.console import err, headless_charts, out, print_unstable, progress
+from sim.cli.options import OUT_DIR, OVERWRITE, QUIET, REPS, SEED, WORKERS
+from sim.present.text import print_fit_report, print_run, print_staffing
+from sim.scenario import Scenario, ScenarioError, load_scenario
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="When does investing in customer service pay back? Simulate, compare, decide.")
-out = Console()
-err = Console(stderr=True)
-
-from sim.cli_options import OUT_DIR, OVERWRITE, QUIET, REPS, SEED, WORKERS  # noqa: E402
 
 
 @app.command()
@@ -44,36 +35,14 @@ def run(
     quiet: bool = QUIET,
 ) -> None:
     """Simulate the baseline and each investment; write results and print payback with CIs."""
-    from sim.runner import run_scenarios
+    from sim.appraisal.jobs import run_scenarios
 
-    with _progress(quiet) as (on_start, on_done):
+    with progress(quiet) as (on_start, on_done):
         result = run_scenarios([str(p) for p in scenarios], reps, seed, out_dir, workers, overwrite,
                                on_start=on_start, on_done=on_done)
     print_run(out, result)
-    _print_unstable(result)
+    print_unstable(result)
     out.print(f"results: [bold]{escape(str(result.out_dir))}[/] (manifest.json, runs/monthly/intervals.parquet)")
-
-
-@contextmanager
-def _progress(quiet: bool):
-    """A rich progress bar with ETA on stderr; yields the (on_start, on_done) callbacks."""
-    progress = Progress(TextColumn("[bold]simulating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                        TextColumn("eta"), TimeRemainingColumn(), console=err, disable=quiet, transient=True)
-    task = None
-
-    def on_start(n: int) -> None:
-        nonlocal task
-        task = progress.add_task("runs", total=n)
-
-    with progress:
-        yield on_start, lambda _: progress.advance(task)
-
-
-def _print_unstable(result) -> None:
-    unstable = int(result.tables.runs["unstable_months"].sum())
-    if unstable:
-        err.print(f"[yellow]warning:[/] {unstable} simulated months ended with contacts still queued 2 days after "
-                  "month end (demand above capacity): see unserved_at_close in monthly.parquet")
 
 
 @app.command()
@@ -87,14 +56,14 @@ def compare(
     quiet: bool = QUIET,
 ) -> None:
     """Rank investments: NPV and payback intervals, P(payback ≤ 12/18/24/36 m), P(best), paired differences."""
-    from sim.report_text import print_comparison
-    from sim.runner import compare_scenarios
+    from sim.appraisal.jobs import compare_scenarios
+    from sim.present.text import print_comparison
 
-    with _progress(quiet) as (on_start, on_done):
+    with progress(quiet) as (on_start, on_done):
         result = compare_scenarios([str(p) for p in scenarios], reps, seed, out_dir, workers, overwrite,
                                    on_start=on_start, on_done=on_done)
     print_comparison(out, result)
-    _print_unstable(result.run)
+    print_unstable(result.run)
     out.print(f"results: [bold]{escape(str(result.run.out_dir))}[/] (comparison.csv, tei.parquet, runs/monthly/intervals.parquet)")
 
 
@@ -110,7 +79,7 @@ def breakeven_cmd(
     workers: Optional[int] = typer.Option(None, "--workers", min=1),
 ) -> None:
     """Find the value of one setting at which the median payback equals --target months."""
-    from sim.breakeven import breakeven
+    from sim.appraisal.breakeven import breakeven
 
     def show(x: float, cum: float) -> None:
         err.print(f"  {param} = {x:.5g}: median cumulative cash flow at month {target} = {cum:,.0f} USD")
@@ -132,7 +101,7 @@ def calibrate_cmd(
     overwrite: bool = typer.Option(False, "--overwrite", help="replace an existing --out file"),
 ) -> None:
     """Fit arrival profiles, handle times, patience and reasons to your own contact log; write a scenario."""
-    from sim.calibrate import calibrate
+    from sim.planning.calibrate import calibrate
 
     cal = calibrate(log, out_file, base, customers, overwrite)
     print_fit_report(out, cal)
@@ -150,7 +119,7 @@ def contact_log_cmd(
     overwrite: bool = typer.Option(False, "--overwrite"),
 ) -> None:
     """Write a synthetic contact log simulated by this project's DES (for trying calibrate)."""
-    from sim.contact_log import write_log
+    from sim.planning.contact_log import write_log
 
     n = write_log(scenario, out_file, months, seed, overwrite)
     out.print(f"{n:,} contacts written to [bold]{escape(str(out_file))}[/]")
@@ -167,8 +136,8 @@ def staffing_cmd(
                                                     help="write the plan's extra agents as an investment file for sim compare"),
 ) -> None:
     """Fewest agents per channel and hour meeting the targets: Erlang first guess, simulation to confirm."""
-    from sim.results import atomic_write_bytes
-    from sim.staffing import plan_investment_yaml, plan_staffing
+    from sim.planning.staffing import plan_investment_yaml, plan_staffing
+    from sim.run.store import atomic_write_bytes
 
     result = plan_staffing(scenario, target, reps, seed, workers)
     print_staffing(out, result, load_scenario(scenario).channels.configured(), reps)
@@ -185,8 +154,8 @@ def report(
     out_file: Optional[Path] = typer.Option(None, "--out", help="HTML file (default <results>/report.html)"),
 ) -> None:
     """Write the one-page HTML business case (charts embedded, no network needed)."""
-    _headless_charts()
-    from sim.report import build_report
+    headless_charts()
+    from sim.present.report import build_report
 
     out.print(f"report: [bold]{escape(str(build_report(results, out_file)))}[/]")
 
@@ -194,8 +163,8 @@ def report(
 @app.command()
 def plot(results: Path = typer.Argument(..., help="a results folder written by sim run / sim compare")) -> None:
     """Write every chart as PNG and SVG into <results>/charts/."""
-    _headless_charts()
-    from sim.report import write_charts
+    headless_charts()
+    from sim.present.report import write_charts
 
     files = write_charts(results)
     out.print(f"{len(files)} chart files in [bold]{escape(str(Path(results) / 'charts'))}[/]")
@@ -227,55 +196,5 @@ def schema(out_file: Optional[Path] = typer.Option(None, "--out", help="write to
         out.print(f"schema written to {out_file}")
 
 
-from sim import cli_sweep  # noqa: E402  (registers sweep and sensitivity)
-
-app.command()(cli_sweep.sweep)
-app.command()(cli_sweep.sensitivity)
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``sim`` console script; returns the exit code."""
-    logging.basicConfig(level=os.environ.get("SIM_LOG", "WARNING"), format="%(levelname)s %(name)s: %(message)s")
-    previous = signal.signal(signal.SIGTERM, _terminate) if _main_thread() else None
-    try:
-        app(args=argv, prog_name="sim")  # standalone: option errors print usage and exit 2
-        return 0
-    except SystemExit as e:
-        return e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
-    except ScenarioError as e:
-        for p in e.problems:
-            err.print(f"[red]error:[/] {escape(str(p))}", highlight=False, soft_wrap=True)
-        return 2
-    except KeyboardInterrupt:
-        err.print("interrupted: the results folder's manifest says status 'failed'")
-        return 130
-    except Exception as e:  # an internal error: short message, traceback on request
-        if os.environ.get("SIM_DEBUG"):
-            raise
-        err.print(f"[red]internal error:[/] {escape(f'{type(e).__name__}: {e}')}\n(set SIM_DEBUG=1 to see the traceback)")
-        return 1
-    finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
-
-
-def _headless_charts() -> None:
-    """Charts from the command line are files: never open a window."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-
-
-def _terminate(signum, frame) -> None:
-    """SIGTERM behaves like Ctrl-C, so a killed run still marks its manifest as failed."""
-    raise KeyboardInterrupt
-
-
-def _main_thread() -> bool:
-    import threading
-
-    return threading.current_thread() is threading.main_thread()
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+app.command()(sweep_cmds.sweep)
+app.command()(sweep_cmds.sensitivity)

@@ -7,14 +7,12 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from sim.cli_options import QUIET, SEED, WORKERS
-from sim.loader import Problem, ScenarioError
-
-out = Console()
+from sim.cli.console import err, out, progress
+from sim.cli.options import QUIET, SEED, WORKERS
+from sim.scenario import Problem, ScenarioError
 
 
 def sweep(
@@ -66,15 +64,13 @@ def sweep(
                   f"{escape(str(target))}); ≈ {info['seconds_per_run']:.2g} s per run ({info['estimate_source']}) → "
                   f"about {_duration(info['estimate_s'])} on {info['workers']} workers if they scale perfectly")
         return
-    from sim.cli import _progress
 
-    with _progress(quiet) as (on_start, on_done):
+    with progress(quiet) as (on_start, on_done):
         table = run_sweep(model, params, design, n, reps, root, target, workers or default_workers(),
                           on_start=on_start, on_done=lambda k: [on_done(None) for _ in range(k)], scheduler=scheduler, timeout_s=timeout)
     out.print(f"{len(table):,} runs in [bold]{escape(str(target))}[/] (sweep.parquet, failures.parquet, manifest.json)")
     failed = json.loads((target / "manifest.json").read_text())["failures"]
     if failed:
-        from sim.cli import err
 
         err.print(f"[yellow]warning:[/] {failed} runs failed twice and are recorded in {escape(str(target / 'failures.parquet'))} "
                   "(error and traceback per run)")

@@ -1,13 +1,13 @@
-"""The catalogue of investment levers (see :mod:`sim.investments`)."""
+"""The investment catalogue: what each lever changes in the world each month, and what it costs.
 
-from sim.levers.base import ExtraGroup, LaborRates, LeverBase, MonthEffects
-from sim.levers.people import EmpowermentLever, OutsourcingLever, StaffingLever, TrainingLever
-from sim.levers.tech import ChatbotLever, CrmLever, KnowledgeBaseLever, ProactiveLever, RetentionLever
+The levers' settings (validated scenario sections) live in :mod:`sim.scenario`; this package
+gives them behaviour. Levers never touch the world's random draws: they change capacity,
+proficiency, bots, contact prevention and scoring, so the baseline and the investment face the
+same customers (common random numbers).
+"""
 
-LEVER_TYPES = {cls.model_fields["type"].annotation.__args__[0]: cls for cls in (
-    StaffingLever, TrainingLever, OutsourcingLever, EmpowermentLever,
-    ChatbotLever, KnowledgeBaseLever, CrmLever, ProactiveLever, RetentionLever)}
+from sim.levers import people, tech  # noqa: F401  (register each lever's effect and costs)
+from sim.levers.catalogue import investment_costs_usd, lever_costs_usd, lever_effect, month_effects
+from sim.levers.effects import ExtraGroup, MonthEffects
 
-__all__ = ["LEVER_TYPES", "ChatbotLever", "CrmLever", "EmpowermentLever", "ExtraGroup", "KnowledgeBaseLever",
-           "LaborRates", "LeverBase", "MonthEffects", "OutsourcingLever", "ProactiveLever", "RetentionLever",
-           "StaffingLever", "TrainingLever"]
+__all__ = ["ExtraGroup", "MonthEffects", "investment_costs_usd", "lever_costs_usd", "lever_effect", "month_effects"]

@@ -1,153 +1,83 @@
-"""Levers on people: hire, train, outsource, empower (FACTS #11, #19, #34–#39 for the numbers)."""
+"""What the levers on people do and cost: hire, train, outsource, empower.
+
+Settings and their sources: :mod:`sim.scenario.lever_people` (FACTS #11, #19, #34–#39).
+"""
 
 from __future__ import annotations
 
-import math
-from typing import Literal, Optional
-
 import numpy as np
-from pydantic import Field, model_validator
 
-from sim.levers.base import ExtraGroup, LaborRates, LeverBase, MonthEffects, band
-from sim.types import Channel
-
-
-class _Band(LeverBase):
-    from_hour: int = Field(0, ge=0, le=23, description="first covered hour of the day (0-23)")
-    to_hour: int = Field(24, ge=1, le=24, description="end of the covered band (exclusive, 1-24)")
-
-    @model_validator(mode="after")
-    def _band(self):
-        if self.to_hour <= self.from_hour:
-            raise ValueError(f"to_hour ({self.to_hour}) must be after from_hour ({self.from_hour})")
-        return self
+from sim.levers.catalogue import lever_costs_usd, lever_effect
+from sim.levers.effects import ExtraGroup, MonthEffects
+from sim.scenario import EmpowermentLever, LaborRates, OutsourcingLever, StaffingLever, TrainingLever
+from sim.scenario.lever_base import band
 
 
-class StaffingLever(_Band):
-    """Hire agents for one channel, on the floor in a band of hours every day (or extend hours).
-
-    New hires start at ``initial_proficiency`` and reach 1 after ``ramp_months`` (learning curve).
-    Hires = floor hours grossed up for shrinkage, in whole heads; each costs recruiting once and
-    the loaded salary every month.
-    """
-
-    type: Literal["staffing"]
-    channel: Channel = Field(description="channel that gets the extra agents")
-    extra_agents: int = Field(0, ge=0, le=10_000, description="agents added on the floor in each covered hour")
-    extra_by_hour: Optional[tuple[int, ...]] = Field(
-        None, min_length=24, max_length=24, description="agents added per hour of day (a staffing plan); replaces the band")
-    recruiting_cost_usd_per_hire: float = Field(4_000.0, ge=0, description="one-off cost per hire")
-    initial_proficiency: float = Field(1.0, gt=0, le=2, description="new hires' proficiency before ramp-up")
-
-    @model_validator(mode="after")
-    def _one_shape(self):
-        if (self.extra_by_hour is None) == (self.extra_agents == 0):
-            raise ValueError("give either extra_agents (with from_hour/to_hour) or extra_by_hour")
-        if self.extra_by_hour is not None and min(self.extra_by_hour) < 0:
-            raise ValueError("extra_by_hour must be >= 0")
-        return self
-
-    def agents(self) -> tuple[int, ...]:
-        return self.extra_by_hour if self.extra_by_hour is not None else band(self.extra_agents, self.from_hour, self.to_hour)
-
-    def hires(self, rates: LaborRates, days_per_month: int) -> int:
-        return math.ceil(sum(self.agents()) * days_per_month / rates.floor_hours_per_fte_month - 1e-9)
-
-    def costs_usd(self, horizon: int, rates: LaborRates, days_per_month: int) -> np.ndarray:
-        out = self.generic_costs_usd(horizon)
-        if self.start_month > horizon:
-            return out
-        heads = self.hires(rates, days_per_month)
-        out[self.start_month - 1] += heads * self.recruiting_cost_usd_per_hire
-        out[self.months_running(horizon)] += heads * rates.loaded_usd_per_agent_month
+@lever_costs_usd.register
+def _(lv: StaffingLever, horizon: int, rates: LaborRates, days_per_month: int) -> np.ndarray:
+    """Recruiting once per hire at the start; every hire's loaded salary each month it runs."""
+    out = lv.generic_costs_usd(horizon)
+    if lv.start_month > horizon:
         return out
-
-    def apply(self, fx: MonthEffects, month: int, rates: LaborRates, days_per_month: int) -> None:
-        if self.running(month):
-            s = self.strength(month) if self.ramp_months else 1.0
-            prof = self.initial_proficiency + (1.0 - self.initial_proficiency) * s
-            fx.extra_groups.append(ExtraGroup(f"hires:{self.channel.value}", (self.channel,), self.agents(), prof))
+    heads = lv.hires(rates, days_per_month)
+    out[lv.start_month - 1] += heads * lv.recruiting_cost_usd_per_hire
+    out[lv.months_running(horizon)] += heads * rates.loaded_usd_per_agent_month
+    return out
 
 
-class TrainingLever(LeverBase):
-    """Train the agents serving some channels: faster, better at first-contact resolution, warmer.
+@lever_effect.register
+def _(lv: StaffingLever, fx: MonthEffects, month: int, rates: LaborRates, days_per_month: int) -> None:
+    """The hires as an extra agent group; their proficiency ramps up to 1."""
+    if lv.running(month):
+        s = lv.strength(month) if lv.ramp_months else 1.0
+        prof = lv.initial_proficiency + (1.0 - lv.initial_proficiency) * s
+        fx.extra_groups.append(ExtraGroup(f"hires:{lv.channel.value}", (lv.channel,), lv.agents(), prof))
 
-    Costs: programme fee plus the paid hours off the floor per trained head, once; refreshers
-    monthly. Without refreshers the effect decays with ``decay_half_life_months`` after the ramp.
-    """
 
-    type: Literal["training"]
-    channels: tuple[Channel, ...] = Field((Channel.PHONE, Channel.CHAT), min_length=1)
-    ramp_months: int = Field(3, ge=0, le=60, description="months until the full effect (linear ramp)")
-    program_fee_usd_per_agent: float = Field(200.0, ge=0, description="incremental programme fee")
-    training_hours_per_agent: float = Field(20.0, ge=0, le=1_000, description="paid hours off the floor (FACTS #36/#37)")
-    refresher_usd_per_agent_month: float = Field(0.0, ge=0, description="recurring refresher cost; > 0 stops decay")
-    handle_time_reduction: float = Field(0.05, ge=0, lt=0.9, description="relative AHT cut at full effect")
-    fcr_gain: float = Field(0.05, ge=0, le=1, description="absolute FCR gain at full effect")
-    empathy_gain: float = Field(0.0, ge=0, le=0.5, description="experience score added to answered contacts")
-    decay_half_life_months: float = Field(12.0, gt=0, description="half-life of the effect without refreshers")
-
-    def trained_heads(self, rates: LaborRates) -> int:
-        """Heads of every group that serves at least one of the trained channels."""
-        return rates.heads_serving(self.channels)
-
-    def costs_usd(self, horizon: int, rates: LaborRates, days_per_month: int) -> np.ndarray:
-        out = self.generic_costs_usd(horizon)
-        if self.start_month > horizon:
-            return out
-        heads = self.trained_heads(rates)
-        out[self.start_month - 1] += heads * (self.program_fee_usd_per_agent + self.training_hours_per_agent * rates.loaded_usd_per_paid_hour)
-        out[self.months_running(horizon)] += heads * self.refresher_usd_per_agent_month
+@lever_costs_usd.register
+def _(lv: TrainingLever, horizon: int, rates: LaborRates, days_per_month: int) -> np.ndarray:
+    """Programme fee plus paid hours off the floor per trained head, once; refreshers monthly."""
+    out = lv.generic_costs_usd(horizon)
+    if lv.start_month > horizon:
         return out
-
-    def strength(self, month: int) -> float:
-        s = super().strength(month)
-        full = self.start_month + max(self.ramp_months, 1) - 1
-        if s and self.refresher_usd_per_agent_month == 0 and month > full:
-            s *= 0.5 ** ((month - full) / self.decay_half_life_months)
-        return s
-
-    def apply(self, fx: MonthEffects, month: int, rates: LaborRates, days_per_month: int) -> None:
-        s = self.strength(month)
-        for ch in self.channels:
-            fx.handle_multiplier[ch] *= 1.0 - s * self.handle_time_reduction
-            fx.fcr_gain[ch] += s * self.fcr_gain
-        fx.empathy += s * self.empathy_gain
+    heads = lv.trained_heads(rates)
+    out[lv.start_month - 1] += heads * (lv.program_fee_usd_per_agent + lv.training_hours_per_agent * rates.loaded_usd_per_paid_hour)
+    out[lv.months_running(horizon)] += heads * lv.refresher_usd_per_agent_month
+    return out
 
 
-class OutsourcingLever(_Band):
-    """An outsourced partner's agents on some channels, paid per handled contact or per seat-hour."""
-
-    type: Literal["outsourcing"]
-    channels: tuple[Channel, ...] = Field(min_length=1)
-    agents: int = Field(ge=1, le=10_000, description="partner agents on the floor in each covered hour")
-    proficiency: float = Field(0.85, gt=0, le=2, description="relative to in-house agents")
-    cost_per_handled_contact_usd: float = Field(0.0, ge=0)
-    cost_per_seat_hour_usd: float = Field(0.0, ge=0)
-
-    def costs_usd(self, horizon: int, rates: LaborRates, days_per_month: int) -> np.ndarray:
-        out = self.generic_costs_usd(horizon)
-        seat_hours = self.agents * (self.to_hour - self.from_hour) * days_per_month
-        out[self.months_running(horizon)] += seat_hours * self.cost_per_seat_hour_usd
-        return out
-
-    def apply(self, fx: MonthEffects, month: int, rates: LaborRates, days_per_month: int) -> None:
-        if self.running(month):
-            fx.extra_groups.append(ExtraGroup("partner", tuple(self.channels), band(self.agents, self.from_hour, self.to_hour),
-                                              self.proficiency, self.cost_per_handled_contact_usd))
+@lever_effect.register
+def _(lv: TrainingLever, fx: MonthEffects, month: int, rates: LaborRates, days_per_month: int) -> None:
+    """Shorter handling, higher first-contact resolution, warmer contacts (decaying without refreshers)."""
+    s = lv.strength(month)
+    for ch in lv.channels:
+        fx.handle_multiplier[ch] *= 1.0 - s * lv.handle_time_reduction
+        fx.fcr_gain[ch] += s * lv.fcr_gain
+    fx.empathy += s * lv.empathy_gain
 
 
-class EmpowermentLever(LeverBase):
-    """Let agents grant service-recovery credits after a poor contact (unresolved or long wait)."""
+@lever_costs_usd.register
+def _(lv: OutsourcingLever, horizon: int, rates: LaborRates, days_per_month: int) -> np.ndarray:
+    """Seat-hours each month it runs (per handled contact: counted by the simulation)."""
+    out = lv.generic_costs_usd(horizon)
+    seat_hours = lv.agents * (lv.to_hour - lv.from_hour) * days_per_month
+    out[lv.months_running(horizon)] += seat_hours * lv.cost_per_seat_hour_usd
+    return out
 
-    type: Literal["empowerment"]
-    credit_usd: float = Field(50.0, ge=0, description="credit per recovery (FACTS #19: $50)")
-    grant_share: float = Field(0.5, ge=0, le=1, description="share of poor answered contacts that get a credit")
-    score_uplift: float = Field(0.2, ge=0, le=1, description="experience score added by the recovery")
 
-    def apply(self, fx: MonthEffects, month: int, rates: LaborRates, days_per_month: int) -> None:
-        s = self.strength(month)
-        if s:
-            fx.recovery_credit_usd = self.credit_usd
-            fx.recovery_grant_share = max(fx.recovery_grant_share, s * self.grant_share)
-            fx.recovery_score_uplift = max(fx.recovery_score_uplift, self.score_uplift)
+@lever_effect.register
+def _(lv: OutsourcingLever, fx: MonthEffects, month: int, rates: LaborRates, days_per_month: int) -> None:
+    """The partner's agents as an extra group in their band of hours."""
+    if lv.running(month):
+        fx.extra_groups.append(ExtraGroup("partner", tuple(lv.channels), band(lv.agents, lv.from_hour, lv.to_hour),
+                                          lv.proficiency, lv.cost_per_handled_contact_usd))
+
+
+@lever_effect.register
+def _(lv: EmpowermentLever, fx: MonthEffects, month: int, rates: LaborRates, days_per_month: int) -> None:
+    """Service-recovery credits after poor contacts (credits granted are costed by the simulation)."""
+    s = lv.strength(month)
+    if s:
+        fx.recovery_credit_usd = lv.credit_usd
+        fx.recovery_grant_share = max(fx.recovery_grant_share, s * lv.grant_share)
+        fx.recovery_score_uplift = max(fx.recovery_score_uplift, lv.score_uplift)

@@ -1,96 +1,69 @@
-"""Levers on technology and process: chatbot, knowledge base, CRM, proactive outreach, and an
-explicitly *assumed* retention effect for testing claims (FACTS §3 and #16, #17, #35, #59)."""
+"""What the levers on technology and process do and cost: chatbot, knowledge base, CRM,
+proactive outreach, and an explicitly *assumed* retention effect for testing claims.
+
+Settings and their sources: :mod:`sim.scenario.lever_tech` (FACTS §3 and #16, #17, #35, #59).
+Variable costs (bot sessions, outreach messages) come from what the simulation counted.
+"""
 
 from __future__ import annotations
 
-from typing import Literal
-
 import numpy as np
-from pydantic import Field
 
-from sim.levers.base import LaborRates, LeverBase, MonthEffects
-from sim.scenario_centre import BotConfig
-from sim.types import Channel
-
-
-class ChatbotLever(LeverBase):
-    """A chatbot / AI voice agent in front of one live channel; containment ramps in."""
-
-    type: Literal["chatbot"]
-    channel: Channel
-    bot: BotConfig = Field(description="the bot at full maturity (containment, handoff, …)")
-    ramp_months: int = Field(3, ge=0, le=60, description="containment grows linearly to its target")
-
-    def apply(self, fx: MonthEffects, month: int, rates: LaborRates, days_per_month: int) -> None:
-        s = self.strength(month)
-        if s:
-            b = self.bot
-            fx.bots[self.channel] = b.model_copy(update={
-                "containment": s * b.containment,
-                "containment_by_reason": {k: s * v for k, v in b.containment_by_reason.items()}})
-            fx.bot_cost_per_session_usd[self.channel] = b.cost_per_session_usd
+from sim.levers.catalogue import lever_costs_usd, lever_effect
+from sim.levers.effects import MonthEffects
+from sim.scenario import ChatbotLever, CrmLever, KnowledgeBaseLever, LaborRates, ProactiveLever, RetentionLever
 
 
-class KnowledgeBaseLever(LeverBase):
-    """Self-service that resolves a share of what customers would otherwise contact us about."""
-
-    type: Literal["knowledge_base"]
-    deflection: float = Field(0.09, ge=0, le=0.9, description="share resolved in self-service (Gartner 9 %; FACTS #17: 20-40 % optimistic)")
-    ramp_months: int = Field(6, ge=0, le=60, description="FACTS #17: within 6 months")
-    self_service_score: float = Field(0.75, ge=0, le=1, description="experience score of a self-served customer")
-
-    def apply(self, fx: MonthEffects, month: int, rates: LaborRates, days_per_month: int) -> None:
-        s = self.strength(month)
-        if s:
-            fx.deflection = 1.0 - (1.0 - fx.deflection) * (1.0 - s * self.deflection)
-            fx.self_service_score = self.self_service_score
+@lever_effect.register
+def _(lv: ChatbotLever, fx: MonthEffects, month: int, rates: LaborRates, days_per_month: int) -> None:
+    """The bot in front of its channel, containment ramping in to its target."""
+    s = lv.strength(month)
+    if s:
+        b = lv.bot
+        fx.bots[lv.channel] = b.model_copy(update={
+            "containment": s * b.containment,
+            "containment_by_reason": {k: s * v for k, v in b.containment_by_reason.items()}})
+        fx.bot_cost_per_session_usd[lv.channel] = b.cost_per_session_usd
 
 
-class CrmLever(LeverBase):
-    """A unified customer view: shorter handling and nobody retells their story (FACTS #59)."""
-
-    type: Literal["crm"]
-    handle_time_reduction: float = Field(0.08, ge=0, lt=0.9)
-    cost_per_seat_month_usd: float = Field(45.0, ge=0, description="FACTS #35: $18-45 basic, $60-150 enterprise")
-    channels: tuple[Channel, ...] = Field(tuple(Channel), min_length=1)
-
-    def costs_usd(self, horizon: int, rates: LaborRates, days_per_month: int) -> np.ndarray:
-        out = self.generic_costs_usd(horizon)
-        out[self.months_running(horizon)] += rates.heads_serving(self.channels) * self.cost_per_seat_month_usd
-        return out
-
-    def apply(self, fx: MonthEffects, month: int, rates: LaborRates, days_per_month: int) -> None:
-        s = self.strength(month)
-        if s:
-            for ch in self.channels:
-                fx.handle_multiplier[ch] *= 1.0 - s * self.handle_time_reduction
-            fx.context_everywhere = True
+@lever_effect.register
+def _(lv: KnowledgeBaseLever, fx: MonthEffects, month: int, rates: LaborRates, days_per_month: int) -> None:
+    """A share of wanted contacts resolved in self-service instead."""
+    s = lv.strength(month)
+    if s:
+        fx.deflection = 1.0 - (1.0 - fx.deflection) * (1.0 - s * lv.deflection)
+        fx.self_service_score = lv.self_service_score
 
 
-class ProactiveLever(LeverBase):
-    """Tell customers before they ask ("where is my order"): fewer inbound contacts of one reason."""
-
-    type: Literal["proactive"]
-    reason: str = Field(description="the contact reason the outreach prevents")
-    prevention: float = Field(0.5, ge=0, le=1, description="share of that reason's contacts prevented")
-    score_bonus: float = Field(0.05, ge=0, le=1, description="experience gain of a customer we reached first")
-    cost_per_message_usd: float = Field(0.05, ge=0)
-    messages_per_prevented_contact: float = Field(5.0, ge=0, description="notices sent per contact prevented")
-
-    def apply(self, fx: MonthEffects, month: int, rates: LaborRates, days_per_month: int) -> None:
-        s = self.strength(month)
-        if s:
-            fx.prevention_by_reason[self.reason] = s * self.prevention
-            fx.proactive_bonus_score = self.score_bonus
-            fx.proactive_cost_per_prevented_usd = self.cost_per_message_usd * self.messages_per_prevented_contact
+@lever_costs_usd.register
+def _(lv: CrmLever, horizon: int, rates: LaborRates, days_per_month: int) -> np.ndarray:
+    """A seat per head serving the CRM's channels, each month it runs."""
+    out = lv.generic_costs_usd(horizon)
+    out[lv.months_running(horizon)] += rates.heads_serving(lv.channels) * lv.cost_per_seat_month_usd
+    return out
 
 
-class RetentionLever(LeverBase):
-    """An *assumed* churn reduction, not a modelled mechanism: use it to test a claim
-    ("pays back if churn drops 3 %") or to find the churn effect an investment would need."""
+@lever_effect.register
+def _(lv: CrmLever, fx: MonthEffects, month: int, rates: LaborRates, days_per_month: int) -> None:
+    """Shorter handling, and nobody retells their story."""
+    s = lv.strength(month)
+    if s:
+        for ch in lv.channels:
+            fx.handle_multiplier[ch] *= 1.0 - s * lv.handle_time_reduction
+        fx.context_everywhere = True
 
-    type: Literal["retention"]
-    churn_reduction: float = Field(ge=0, le=1, description="relative cut in every customer's churn hazard")
 
-    def apply(self, fx: MonthEffects, month: int, rates: LaborRates, days_per_month: int) -> None:
-        fx.churn_multiplier *= 1.0 - self.strength(month) * self.churn_reduction
+@lever_effect.register
+def _(lv: ProactiveLever, fx: MonthEffects, month: int, rates: LaborRates, days_per_month: int) -> None:
+    """A share of one reason's contacts prevented by telling customers first."""
+    s = lv.strength(month)
+    if s:
+        fx.prevention_by_reason[lv.reason] = s * lv.prevention
+        fx.proactive_bonus_score = lv.score_bonus
+        fx.proactive_cost_per_prevented_usd = lv.cost_per_message_usd * lv.messages_per_prevented_contact
+
+
+@lever_effect.register
+def _(lv: RetentionLever, fx: MonthEffects, month: int, rates: LaborRates, days_per_month: int) -> None:
+    """The assumed relative churn cut, ramping in."""
+    fx.churn_multiplier *= 1.0 - lv.strength(month) * lv.churn_reduction

@@ -1,4 +1,4 @@
-"""Fit a scenario to a centre's own contact log (see :mod:`sim.contact_log` for the columns).
+"""Fit a scenario to a centre's own contact log (see :mod:`sim.planning.contact_log` for the columns).
 
 Per channel: the hourly arrival profile and weekday weights; handle time's sample mean and CV, with the
 Kolmogorov–Smirnov distances of a lognormal (maximum likelihood on the logs) and an exponential
@@ -22,7 +22,7 @@ import pandas as pd
 import yaml
 from scipy import stats
 
-from sim.loader import Problem, ScenarioError, load_scenario
+from sim.scenario import Problem, ScenarioError, load_scenario
 
 REPEAT_WINDOW_DAYS = 7
 KM_POINTS_S = (30, 60, 120, 300, 600)
@@ -195,8 +195,8 @@ def scenario_yaml(cal: Calibration, base: str | Path, out_path: str | Path, cust
 def calibrate(log_path: str | Path, out: str | Path, base: str | Path = "scenarios/baseline.yaml",
               customers: int | None = None, overwrite: bool = False) -> Calibration:
     """Read a log, fit it, write the scenario (atomically; never over an existing file unless asked), check it loads."""
-    from sim.contact_log import read_log
-    from sim.results import atomic_write_bytes
+    from sim.planning.contact_log import read_log
+    from sim.run.store import atomic_write_bytes
 
     out = Path(out)
     if out.exists() and not overwrite:

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.loader import Problem, ScenarioError, load_scenario
+from sim.scenario import Problem, ScenarioError, load_scenario
 from sim.types import Channel
 
 REQUIRED = ("timestamp", "channel", "wait_s", "handle_s", "outcome")
@@ -33,7 +33,7 @@ MONDAY = dt.datetime(2026, 1, 5)  # month 1 of a simulation starts on a Monday
 def simulate_log(scenario_path: str | Path, months: int = 1, seed: int | None = None, replication: int = 0) -> pd.DataFrame:
     """A contact log of the scenario's baseline, as a centre's ACD would export it."""
     from sim.des.contacts import SECONDS_PER_DAY
-    from sim.pipeline import run_arm_records
+    from sim.run.month_loop import run_arm_records
 
     sc = load_scenario(scenario_path)
     sc = sc.model_copy(update={"horizon_months": months, "investment": None})
@@ -114,7 +114,7 @@ def read_log(path: str | Path) -> pd.DataFrame:
 def write_log(scenario_path: str | Path, out: str | Path, months: int = 1, seed: int | None = None,
               overwrite: bool = False) -> int:
     """Simulate and write a contact log CSV atomically; returns the number of contacts."""
-    from sim.results import atomic_write_bytes
+    from sim.run.store import atomic_write_bytes
 
     out = Path(out)
     if out.exists() and not overwrite:

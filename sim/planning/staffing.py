@@ -17,9 +17,8 @@ from pathlib import Path
 import numpy as np
 
 from sim.des.erlang import erlang_a, erlang_c
-from sim.experiment import Experiment, run_experiment
-from sim.loader import Problem, ScenarioError, load_scenario
-from sim.scenario import Scenario
+from sim.run.experiment import Experiment, run_experiment
+from sim.scenario import Problem, Scenario, ScenarioError, load_scenario
 from sim.types import Channel
 
 TARGET = re.compile(r"^\s*(\w+)\s*:\s*(\d+(?:\.\d+)?)\s*/\s*(\d+(?:\.\d+)?)\s*$")

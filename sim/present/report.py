@@ -1,6 +1,6 @@
 """The one-page business case: a self-contained HTML file (images embedded, no network).
 
-Headline sentence, the charts of :mod:`sim.plots`, the TEI-style annual table, the assumptions
+Headline sentence, the charts of :mod:`sim.present.charts`, the TEI-style annual table, the assumptions
 register (every lever setting of every investment, with its note or the scenario file as source)
 and a validation panel comparing the baseline's KPIs with the FACTS.md bands. Rebuilt from a
 results folder by tested code, so it can never drift from the model.
@@ -17,10 +17,10 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from sim import plots
-from sim.compare import HORIZONS, comparison, tei_summary
-from sim.loader import Problem, ScenarioError
-from sim.report_text import money, months
+from sim.appraisal.compare import HORIZONS, comparison, tei_summary
+from sim.present import charts as plots
+from sim.present.text import money, months
+from sim.scenario import Problem, ScenarioError
 
 #: (label, metric or callable, low, high, FACTS reference): the validation panel's bands.
 BANDS = [
@@ -164,7 +164,7 @@ tr.below td,tr.above td{background:#fff4e5}.note{color:#666;font-size:.85em}"""
 
 def build_report(results_dir: str | Path, out: str | Path | None = None) -> Path:
     """Write the one-page HTML business case for a results folder; returns its path."""
-    from sim.results import atomic_write_bytes
+    from sim.run.store import atomic_write_bytes
 
     res = load_results(results_dir)
     ranked = comparison(res["runs"])

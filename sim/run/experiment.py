@@ -14,11 +14,10 @@ import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
+from pathlib import Path
 
-from sim.investments import Investment
-from sim.loader import Problem, ScenarioError
-from sim.pipeline import ArmRun, run_arm
-from sim.scenario import Scenario
+from sim.run.month_loop import ArmRun, run_arm
+from sim.scenario import Investment, Problem, Scenario, ScenarioError, load_scenario
 from sim.types import Arm
 
 
@@ -113,3 +112,16 @@ def run_experiment(exp: Experiment, workers: int | None = None,
                     on_done(run)
     order = {name: i for i, name in enumerate(exp.arms)}
     return sorted(runs, key=lambda r: (r.replication, order[r.arm]))
+
+
+def load_experiment(paths: list[str | Path], replications: int | None = None, seed: int | None = None) -> Experiment:
+    """Load and check every file (all problems of all files reported together)."""
+    scenarios, problems = [], []
+    for p in paths:
+        try:
+            scenarios.append(load_scenario(p))
+        except ScenarioError as e:
+            problems.extend(e.problems)
+    if problems:
+        raise ScenarioError(problems)
+    return build_experiment(scenarios, [str(p) for p in paths], replications, seed)

@@ -17,10 +17,9 @@ import numpy as np
 from sim.abm import CustomerModel
 from sim.des import Bot, ContactBatch, ContactRecords, draw_contacts, interval_kpis, simulate_centre
 from sim.experience import ces_responses, contact_scores, csat_responses, effort_units, episodes
-from sim.investments import Investment
-from sim.levers import MonthEffects
-from sim.operations import CHANNELS, centre_spec, demand_specs, lever_variable_cost_usd, reason_specs, variable_cost_usd
-from sim.scenario import Scenario
+from sim.levers import MonthEffects, investment_costs_usd, month_effects
+from sim.run.specs import CHANNELS, centre_spec, demand_specs, lever_variable_cost_usd, reason_specs, variable_cost_usd
+from sim.scenario import Investment, Scenario
 from sim.streams import Stream, Streams
 from sim.types import Arm
 
@@ -140,7 +139,7 @@ def run_arm(scenario: Scenario, investment: Investment | None, replication: int,
     expected = np.array([configured[ch].expected_wait_s if ch in configured else 1.0 for ch in CHANNELS])
     horizon, days = sc.horizon_months, sc.days_per_month
     labor, rates = sc.labor_cost_usd_per_month(), sc.labor_rates()
-    invest_cost = investment.costs_usd(horizon, rates, days) if investment is not None else np.zeros(horizon + 1)
+    invest_cost = investment_costs_usd(investment, horizon, rates, days) if investment is not None else np.zeros(horizon + 1)
 
     monthly: dict[str, np.ndarray] = {}
 
@@ -155,7 +154,7 @@ def run_arm(scenario: Scenario, investment: Investment | None, replication: int,
     carry = ContactBatch.empty()
 
     for month in range(1, horizon + 1):
-        fx = investment.effects(month, rates, days) if investment is not None else MonthEffects()
+        fx = month_effects(investment, month, rates, days)
         req = model.propose_contacts()
         wanted = draw_contacts(streams, month, req.customer_id, req.channel, req.potential_index, demand, days,
                                reasons, sc.day_volume_cv)

@@ -6,7 +6,9 @@ from typing import Literal, Optional
 
 from pydantic import Field
 
-from sim.scenario_centre import _Frozen
+from sim.scenario.centre import _Frozen
+from sim.scenario.errors import ScenarioError
+from sim.scenario.paths import parse_path, with_value
 
 
 class SweepConfig(_Frozen):
@@ -21,9 +23,6 @@ class SweepConfig(_Frozen):
 
 def sweep_issues(scenario) -> list[tuple[tuple, str]]:
     """Each parameter must name a numeric setting of this scenario and a range the scenario accepts."""
-    from sim.breakeven import parse_path, with_value
-    from sim.loader import ScenarioError
-
     issues: list[tuple[tuple, str]] = []
     if scenario.sweep is None:
         return issues

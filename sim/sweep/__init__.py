@@ -8,8 +8,8 @@ import socket
 import time
 from pathlib import Path
 
-from sim.loader import Problem, ScenarioError
-from sim.results import _git_sha, _versions, now_iso
+from sim.run.store import git_sha, now_iso, package_versions
+from sim.scenario import Problem, ScenarioError
 from sim.sweep.design import DESIGNS, Param, parse_params, sample
 from sim.sweep.runner import collect, finished_ids, run_sweep
 
@@ -33,8 +33,8 @@ def sweep(model, params: list[Param], design: str, n: int, replications: int, ro
     manifest = {"kind": "sweep", "model": getattr(model, "path", type(model).__name__), "model_key": model.key,
                 "design": design, "n": n, "replications": replications, "root_seed": root_seed, "points": len(points),
                 "params": [{"path": p.path, "low": p.low, "high": p.high, "kind": p.kind} for p in params],
-                "points_values": points.tolist(), "timeout_s": timeout_s, "versions": dict(_versions()),
-                "git_sha": _git_sha(), "started": now_iso()}
+                "points_values": points.tolist(), "timeout_s": timeout_s, "versions": dict(package_versions()),
+                "git_sha": git_sha(), "started": now_iso()}
     old = json.loads((out_dir / "manifest.json").read_text()) if (out_dir / "manifest.json").is_file() else None
     if old is not None and {k: old.get(k) for k in IDENTITY} != {k: manifest[k] for k in IDENTITY}:
         raise ScenarioError([Problem(str(out_dir), 0, "--out", "holds a different sweep (other scenario, design, "

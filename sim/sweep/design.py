@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.stats import qmc
 
-from sim.loader import Problem, ScenarioError
+from sim.scenario import Problem, ScenarioError
 
 DESIGNS = ("grid", "lhs", "sobol", "morris")
 SPEC = re.compile(r"^\s*([A-Za-z_][\w.\[\]]*)\s*=\s*(-?[\d.eE+-]+)\s*:\s*(-?[\d.eE+-]+)\s*$")

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.loader import Problem, ScenarioError
+from sim.scenario import Problem, ScenarioError
 from sim.sweep.design import Param
 from sim.sweep.sensitivity import load_sweep
 

@@ -26,7 +26,7 @@ from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FuturesTimeout
 from concurrent.futures import as_completed as cf_as_completed
 
-from sim.loader import Problem, ScenarioError
+from sim.scenario import Problem, ScenarioError
 
 NO_WORKERS_GRACE_S = 120.0  # a Dask cluster without any worker this long ends the sweep (resumable)
 RECYCLE_AFTER = 200  # batches per local worker before it is replaced by a fresh process

@@ -9,10 +9,9 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.breakeven import parse_path, with_value
-from sim.business_case import appraise_lines, benefit_lines, risk_adjust
-from sim.loader import load_scenario
-from sim.pipeline import run_arm
+from sim.appraisal.benefits import appraise_lines, benefit_lines, risk_adjust
+from sim.run.month_loop import run_arm
+from sim.scenario import load_scenario, parse_path, with_value
 
 
 class BusinessCaseModel:

@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.results import atomic_write_bytes, atomic_write_parquet
+from sim.run.store import atomic_write_bytes, atomic_write_parquet
 from sim.sweep.design import Param
 
 MAX_BATCH = 64  # runs per task and part file: bounds what a kill can lose, amortises process overhead

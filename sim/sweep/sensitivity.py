@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.loader import Problem, ScenarioError
+from sim.scenario import Problem, ScenarioError
 from sim.sweep.design import Param, salib_problem
 
 

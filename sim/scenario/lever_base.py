@@ -1,5 +1,7 @@
-"""What every lever shares: when it runs, how its effect ramps in, its generic cost lines, and
-the month's combined effects that the pipeline applies.
+"""What every lever's settings share: when it runs, how its effect ramps in, its generic cost lines.
+
+These are the validated *settings* a scenario file gives (the ``investment.levers`` list). What a
+lever does to the world each month and what it costs is the lever catalogue, :mod:`sim.levers`.
 
 Timing: a lever works from ``start_month`` to ``end_month`` (inclusive; none = to the horizon),
 its effect ramping in linearly over ``ramp_months``. Cash: ``one_off_usd`` falls at the start of
@@ -10,7 +12,6 @@ the start month (cash-flow index ``start_month − 1``: month 1 ⇒ t = 0);
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Optional
 
 import numpy as np
@@ -77,46 +78,9 @@ class LeverBase(BaseModel):
         out[self.months_running(horizon)] += self.recurring_usd_per_month
         return out
 
-    def costs_usd(self, horizon: int, rates: LaborRates, days_per_month: int) -> np.ndarray:
-        """Fixed cash out per month (index 0 = t0), positive numbers. Levers add their own lines."""
-        return self.generic_costs_usd(horizon)
-
-    def apply(self, fx: "MonthEffects", month: int, rates: LaborRates, days_per_month: int) -> None:
-        """Add this lever's effect in ``month`` to ``fx``."""
-
-
-@dataclass
-class ExtraGroup:
-    name: str
-    channels: tuple[Channel, ...]
-    agents_by_hour: tuple[int, ...]
-    proficiency: float
-    cost_per_handled_contact_usd: float = 0.0
-
-
-@dataclass
-class MonthEffects:
-    """Everything an investment changes in one month (the defaults change nothing)."""
-
-    extra_groups: list[ExtraGroup] = field(default_factory=list)
-    handle_multiplier: dict[Channel, float] = field(default_factory=lambda: {ch: 1.0 for ch in Channel})
-    fcr_gain: dict[Channel, float] = field(default_factory=lambda: {ch: 0.0 for ch in Channel})
-    empathy: float = 0.0
-    bots: dict[Channel, object] = field(default_factory=dict)  # Channel -> BotConfig
-    bot_cost_per_session_usd: dict[Channel, float] = field(default_factory=dict)
-    deflection: float = 0.0  # share of all wanted contacts resolved in self-service instead
-    self_service_score: float = 0.75
-    prevention_by_reason: dict[str, float] = field(default_factory=dict)  # proactive outreach
-    proactive_bonus_score: float = 0.0
-    proactive_cost_per_prevented_usd: float = 0.0
-    context_everywhere: bool = False  # CRM: nobody retells their story
-    recovery_credit_usd: float = 0.0
-    recovery_grant_share: float = 0.0
-    recovery_score_uplift: float = 0.0
-    churn_multiplier: float = 1.0
-
 
 def band(extra: int, from_hour: int, to_hour: int) -> tuple[int, ...]:
+    """``extra`` agents in the hours ``from_hour``..``to_hour - 1`` of the day, none elsewhere."""
     hours = np.zeros(HOURS_PER_DAY, dtype=int)
     hours[from_hour:to_hour] = extra
     return tuple(int(h) for h in hours)
