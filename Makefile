@@ -32,8 +32,9 @@ demo: $(BASE)
 	$(VENV)/bin/sim run $(DEMO) --out results/demo --overwrite
 	$(VENV)/bin/sim report results/demo
 
-## Every test, the slow statistical oracles included (what CI runs).
+## The layer contracts (import-linter), then every test, the slow statistical oracles included (what CI runs).
 test: $(TEST)
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest -n auto
 
 ## Everyday subset: skips the tests marked slow.

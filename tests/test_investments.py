@@ -11,6 +11,7 @@ import pytest
 from sim.appraisal.benefits import annual_table, benefit_lines, risk_adjust
 from sim.appraisal.compare import crn_variance_reduction
 from sim.appraisal.tables import build_tables
+from sim.levers import investment_costs_usd
 from sim.run.experiment import build_experiment, run_experiment
 from sim.run.month_loop import run_arm
 from sim.scenario import load_scenario
@@ -76,7 +77,7 @@ def test_training_and_crm_also_lift_fcr_and_experience(tmp_path, small_world, ba
 def test_cash_lines_add_up_to_the_scenario(tmp_path, small_world, kind, amount):
     sc, m = arm(tmp_path, small_world, kind, amount)
     lever, rates, h, days = sc.investment.levers[0], sc.labor_rates(), sc.horizon_months, sc.days_per_month
-    fixed = sc.investment.costs_usd(h, rates, days)
+    fixed = investment_costs_usd(sc.investment, h, rates, days)
     expected = np.zeros(h + 1)
     if kind == "staffing":
         heads = int(np.ceil(2 * 12 * days / rates.floor_hours_per_fte_month - 1e-9))

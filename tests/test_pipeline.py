@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from sim.appraisal.tables import build_tables
+from sim.levers import investment_costs_usd
 from sim.run.experiment import build_experiment, run_experiment
 from sim.run.month_loop import run_arm
 from sim.scenario import Investment, TrainingLever, load_scenario
@@ -74,7 +75,7 @@ def test_training_costs_add_up_to_the_scenario(small_world, small_investments):
     train = load_scenario(small_investments[1])
     lever = train.investment.levers[0]
     rates = train.labor_rates()
-    costs = train.investment.costs_usd(train.horizon_months, rates, train.days_per_month)
+    costs = investment_costs_usd(train.investment, train.horizon_months, rates, train.days_per_month)
     heads = sum(h for g, h in rates.headcount.items() if {"phone", "chat"} & {c.value for c in rates.group_channels[g]})
     assert heads > rates.headcount["phone"] + rates.headcount["chat"]  # the level-2 pool serves them too
     assert costs[0] == pytest.approx(heads * (lever.program_fee_usd_per_agent + lever.training_hours_per_agent * rates.loaded_usd_per_paid_hour))

@@ -1,0 +1,10 @@
+"""Every number a decision-maker reads, computed once: cash flows, NPV, ROI, payback, IRR, the
+benefit lines and their risk adjustment, the comparison of options, break-even.
+
+- :mod:`~sim.appraisal.finance`: numpy-financial's conventions (NPV, payback, IRR, ROI).
+- :mod:`~sim.appraisal.benefits`: incremental benefit lines vs the same replication's baseline.
+- :mod:`~sim.appraisal.tables`: the result tables (runs, monthly, intervals, TEI) of a run.
+- :mod:`~sim.appraisal.summary`, :mod:`~sim.appraisal.compare`: summaries and the ranked comparison.
+- :mod:`~sim.appraisal.breakeven`: the value of a setting at which payback meets a target.
+- :mod:`~sim.appraisal.jobs`: ``sim run`` and ``sim compare`` as library calls.
+"""
