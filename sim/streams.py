@@ -14,6 +14,7 @@ customers still share the draws of the customers they have in common.
 
 from __future__ import annotations
 
+import hashlib
 from enum import IntEnum
 
 import numpy as np
@@ -49,6 +50,7 @@ class Stream(IntEnum):
     DEFLECT = 21  # self-service deflection uniform per potential contact
     PREVENT = 22  # proactive-outreach prevention uniform per potential contact
     RECOVERY = 23  # service-recovery credit uniform per potential contact
+    PRIOR = 24  # one standard normal per uncertain setting, keyed by the setting's path (PSA)
 
 
 def seed_sequence(root_seed: int, replication: int, stream: Stream, *key: int) -> np.random.SeedSequence:
@@ -56,6 +58,11 @@ def seed_sequence(root_seed: int, replication: int, stream: Stream, *key: int) -
     if root_seed < 0:
         raise ValueError(f"root seed must be >= 0, got {root_seed}")
     return np.random.SeedSequence(root_seed, spawn_key=(int(replication), int(stream), *map(int, key)))
+
+
+def text_key(text: str) -> int:
+    """A stable integer key for a name (a setting path, an investment): 63 bits of its SHA-256."""
+    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big") >> 1
 
 
 class Streams:

@@ -18,6 +18,7 @@ from sim.appraisal.benefits import annual_table, appraise_lines, benefit_lines, 
 from sim.appraisal.finance import monthly_rate, npv
 from sim.run.experiment import Experiment
 from sim.run.month_loop import ArmRun
+from sim.run.psa import INPUT_PREFIX
 from sim.run.specs import CHANNELS
 from sim.run.store import atomic_write_parquet
 from sim.types import Arm
@@ -50,6 +51,7 @@ def build_tables(exp: Experiment, runs: list[ArmRun]) -> Tables:
         metrics = dict(run.monthly)
         row = {"arm": run.arm, "replication": run.replication, "root_seed": exp.root_seed,
                "world_hash": exp.world.world_hash(), "unstable_months": len(run.unstable_months)}
+        row.update({f"{INPUT_PREFIX}{name}": value for name, value in run.inputs.items()})
         m = run.monthly
         row.update({
             "active_customers_end": m["active_customers"][-1],

@@ -18,6 +18,7 @@ from sim.abm import CustomerModel
 from sim.des import Bot, ContactBatch, ContactRecords, draw_contacts, interval_kpis, simulate_centre
 from sim.experience import ces_responses, contact_scores, csat_responses, effort_units, episodes
 from sim.levers import MonthEffects, investment_costs_usd, month_effects
+from sim.run.psa import draw_inputs
 from sim.run.specs import CHANNELS, centre_spec, demand_specs, lever_variable_cost_usd, reason_specs, variable_cost_usd
 from sim.scenario import Investment, Scenario
 from sim.streams import Stream, Streams
@@ -36,6 +37,7 @@ class ArmRun:
     monthly: dict[str, np.ndarray]  # metric -> values for months 0..horizon (month 0 = t0)
     intervals: dict[str, np.ndarray]  # column -> values, one row per (month, channel, interval)
     unstable_months: list[int] = field(default_factory=list)
+    inputs: dict[str, float] = field(default_factory=dict)  # drawn value of each uncertain setting (PSA)
 
 
 @dataclass(frozen=True)
@@ -126,8 +128,10 @@ def run_arm(scenario: Scenario, investment: Investment | None, replication: int,
     """Simulate ``scenario.horizon_months`` months of one arm of one replication.
 
     The baseline arm is ``investment=None``. Same (scenario, replication, root_seed) ⇒ the same
-    customers with the same needs in every arm (common random numbers).
+    customers with the same needs, and the same values of uncertain world settings, in every arm
+    (common random numbers).
     """
+    scenario, investment, inputs = draw_inputs(scenario, investment, replication, root_seed)
     sc, streams = scenario, Streams(root_seed, replication)
     shares = sc.customers.channel_mix.shares()
     channel_shares = np.array([shares.get(ch, 0.0) for ch in CHANNELS])
@@ -222,4 +226,4 @@ def run_arm(scenario: Scenario, investment: Investment | None, replication: int,
         put("investment_cost_usd", t, float(invest_cost[t]))
     intervals = {k: np.concatenate([p[k] for p in interval_parts]) for k in interval_parts[0]} if interval_parts else {}
     arm = investment.name if investment is not None else Arm.BASELINE.value
-    return ArmRun(arm, replication, monthly, intervals, unstable)
+    return ArmRun(arm, replication, monthly, intervals, unstable, inputs)

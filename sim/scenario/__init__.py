@@ -19,7 +19,7 @@ from sim.scenario.lever_people import EmpowermentLever, OutsourcingLever, Staffi
 from sim.scenario.lever_tech import ChatbotLever, CrmLever, KnowledgeBaseLever, ProactiveLever, RetentionLever
 from sim.scenario.loader import load_scenario
 from sim.scenario.model import Scenario
-from sim.scenario.paths import parse_path, with_value
+from sim.scenario.paths import parse_path, with_value, with_values
 from sim.scenario.sweep_block import SweepConfig
 from sim.scenario.world import ChannelMix, CostConfig, CustomerConfig, ExperienceConfig, FinanceConfig, MarketConfig, Segment
 
@@ -28,4 +28,4 @@ __all__ = ["LEVER_CLASSES", "LEVER_TYPES", "AgentGroupConfig", "BotConfig", "Cal
            "ExperienceConfig", "FinanceConfig", "Investment", "KnowledgeBaseLever", "LaborRates", "Lever", "LeverBase",
            "MarketConfig", "OutsourcingLever", "ProactiveLever", "Problem", "ReasonConfig", "RetentionLever", "Scenario",
            "ScenarioError", "Segment", "StaffingLever", "SweepConfig", "TrainingLever", "dotted", "load_scenario",
-           "parse_path", "with_value"]
+           "parse_path", "with_value", "with_values"]

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from sim.scenario.lever_people import EmpowermentLever, OutsourcingLever, StaffingLever, TrainingLever
 from sim.scenario.lever_tech import ChatbotLever, CrmLever, KnowledgeBaseLever, ProactiveLever, RetentionLever
+from sim.scenario.uncertain import Distribution
 
 LEVER_CLASSES = (StaffingLever, TrainingLever, OutsourcingLever, EmpowermentLever,
                  ChatbotLever, KnowledgeBaseLever, CrmLever, ProactiveLever, RetentionLever)
@@ -31,3 +32,6 @@ class Investment(BaseModel):
     name: str = Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9_.\-]+$")
     description: str = ""
     levers: tuple[Lever, ...] = Field(min_length=1)
+    uncertain: dict[str, Distribution] = Field(
+        {}, description="lever settings drawn once per replication for this investment: path inside the investment "
+                        "(levers[0].fcr_gain) -> distribution; usually written inline in place of the number")

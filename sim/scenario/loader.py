@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from sim.scenario.errors import Loc, Problem, ScenarioError, dotted
 from sim.scenario.model import Scenario
+from sim.scenario.uncertain_settings import extract_inline
 
 
 # ---- YAML with line numbers -----------------------------------------------------------------
@@ -72,13 +73,18 @@ def _merge(base: dict, over: dict, base_lines: dict, over_lines: dict, loc: Loc 
     out = dict(base)
     for key, value in over.items():
         sub = loc + (key,)
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
+        if isinstance(value, dict) and isinstance(out.get(key), dict) and not _is_dist(value) and not _is_dist(out[key]):
             out[key] = _merge(out[key], value, base_lines, over_lines, sub)
         else:
             for stale in [p for p in base_lines if p[: len(sub)] == sub]:
                 del base_lines[stale]
             out[key] = value
     return out
+
+
+def _is_dist(value: dict) -> bool:
+    """A distribution given in place of a number replaces whatever was there; it is never merged."""
+    return "dist" in value or "prior" in value
 
 
 def _load_raw(path: Path, chain: tuple[Path, ...], shown: str, ref: tuple[str, int] | None) -> tuple[dict, dict]:
@@ -185,6 +191,7 @@ def load_scenario(path: str | Path, **overrides: Any) -> Scenario:
     path = Path(path)
     data, lines = _load_raw(path, (), str(path), None)
     data.update({k: v for k, v in overrides.items() if v is not None})
+    extract_inline(data, lines, str(path))
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as e:

@@ -19,6 +19,8 @@ from sim.scenario.centre import AgentGroupConfig, Channels, EscalationConfig, Re
 from sim.scenario.investment import Investment
 from sim.scenario.lever_base import LaborRates
 from sim.scenario.sweep_block import SweepConfig, sweep_issues
+from sim.scenario.uncertain import Distribution
+from sim.scenario.uncertain_settings import RankCorrelation, uncertain_issues
 from sim.scenario.world import CostConfig, CustomerConfig, ExperienceConfig, FinanceConfig, MarketConfig
 from sim.types import Arm, Channel
 
@@ -47,6 +49,10 @@ class Scenario(_Frozen):
     finance: FinanceConfig = FinanceConfig()
     investment: Optional[Investment] = None
     sweep: Optional[SweepConfig] = Field(None, description="defaults for `sim sweep` on this file")
+    uncertain: dict[str, Distribution] = Field(
+        {}, description="world settings drawn once per replication, the same in every arm (probabilistic sensitivity "
+                        "analysis): setting path -> distribution; usually written inline in place of the number")
+    correlations: tuple[RankCorrelation, ...] = Field((), description="rank correlations between uncertain world settings")
 
     def semantic_issues(self) -> list[tuple[tuple, str]]:
         """Cross-field problems pydantic cannot see: (path, message) pairs."""
@@ -69,6 +75,7 @@ class Scenario(_Frozen):
                                "no agent in any hour (here or in agent_groups), but customers contact this channel"))
         issues += self._centre_issues(configured)
         issues += sweep_issues(self)
+        issues += uncertain_issues(self)
         names = [sg.name for sg in self.customers.segments]
         for i, name in enumerate(names):
             if names.index(name) != i:

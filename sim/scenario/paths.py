@@ -25,7 +25,34 @@ def parse_path(path: str) -> tuple:
 
 def with_value(sc: BaseModel, path: tuple, value: float, source: str) -> BaseModel:
     """A validated copy of the scenario ``sc`` with the setting at ``path`` set to ``value``."""
+    return with_values(sc, {path: value}, source)
+
+
+def with_values(sc: BaseModel, values: dict[tuple, float], source: str) -> BaseModel:
+    """A validated copy of ``sc`` (a scenario or an investment) with several settings replaced.
+
+    A setting given a value here is no longer uncertain: its entry in the ``uncertain`` block
+    (if any) is dropped, so a sweep or a drawn replication uses exactly this value.
+
+    Raises:
+        ScenarioError: a path that names no numeric setting, or a value the model refuses.
+    """
     data = sc.model_dump(mode="json")
+    for path, value in values.items():
+        _set(data, path, value, source)
+        data.get("uncertain", {}).pop(dotted(path), None)
+        if path[0] == "investment" and isinstance(data.get("investment"), dict):
+            data["investment"].get("uncertain", {}).pop(dotted(path[1:]), None)
+    try:
+        return type(sc).model_validate(data)
+    except ValidationError as e:
+        first = e.errors()[0]
+        path = next(iter(values)) if len(values) == 1 else tuple(first["loc"])
+        shown = f"{values[path]:g} is not allowed" if path in values else "not allowed"
+        raise ScenarioError([Problem(source, 0, dotted(path), f"{shown}: {first['msg']}")]) from None
+
+
+def _set(data: dict, path: tuple, value: float, source: str) -> None:
     node = data
     for i, part in enumerate(path[:-1]):
         try:
@@ -41,7 +68,3 @@ def with_value(sc: BaseModel, path: tuple, value: float, source: str) -> BaseMod
     if isinstance(node[last], int):
         value = round(value)  # a count (agents, customers…) swept over a range takes whole values
     node[last] = value
-    try:
-        return type(sc).model_validate(data)
-    except ValidationError as e:
-        raise ScenarioError([Problem(source, 0, dotted(path), f"{value:g} is not allowed: {e.errors()[0]['msg']}")]) from None
