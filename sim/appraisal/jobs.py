@@ -4,18 +4,24 @@ each investment against the baseline of its replication, write the results folde
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
 
 from sim.appraisal.compare import comparison, crn_variance_reduction, tei_summary
+from sim.appraisal.reps_auto import look_schedule, should_stop
 from sim.appraisal.summary import investment_summary, operations_summary
 from sim.appraisal.tables import GLOSSARY, Tables, build_tables, write_tables
+from sim.appraisal.uncertainty import Uncertainty, decision_table, summarise, write_uncertainty
 from sim.run.experiment import Experiment, load_experiment, run_experiment
 from sim.run.month_loop import ArmRun
 from sim.run.store import atomic_write_bytes, atomic_write_parquet, manifest, now_iso, prepare_out_dir, write_manifest
 from sim.scenario import Problem, ScenarioError
+
+AUTO = "auto"
+AUTO_MIN_REPS = 20  # first look of --reps auto
+AUTO_MAX_REPS = 200  # its cap
 
 
 @dataclass(frozen=True)
@@ -25,6 +31,8 @@ class RunOutput:
     tables: Tables
     investments: pd.DataFrame
     operations: pd.DataFrame
+    uncertainty: Uncertainty
+    replications_note: str = ""  # why --reps auto stopped where it did
 
 
 @dataclass(frozen=True)
@@ -35,7 +43,7 @@ class CompareOutput:
     crn_factor: float  # variance reduction of the paired design for the best alternative
 
 
-def run_scenarios(paths: list[str | Path], replications: int | None = None, seed: int | None = None,
+def run_scenarios(paths: list[str | Path], replications: int | str | None = None, seed: int | None = None,
                   out: Path | None = None, workers: int | None = None, overwrite: bool = False,
                   on_start: Callable[[int], None] | None = None,
                   on_done: Callable[[ArmRun], None] | None = None) -> RunOutput:
@@ -43,33 +51,62 @@ def run_scenarios(paths: list[str | Path], replications: int | None = None, seed
 
     Args:
         paths: scenario files describing one world (a baseline and/or investments extending it).
-        replications, seed: override the first file's settings.
+        replications, seed: override the first file's settings; ``replications="auto"`` adds
+            replications until the choice is settled (:mod:`sim.appraisal.reps_auto`), within a cap.
         out: results folder (default ``results/<run_id>``).
         workers: worker processes (default: one per CPU, at most one per task).
         overwrite: replace an existing results folder.
         on_start: called with the number of tasks before running (progress bars).
         on_done: called after each finished (arm, replication).
     """
-    exp = load_experiment(paths, replications, seed)
+    auto = replications == AUTO
+    exp = load_experiment(paths, AUTO_MAX_REPS if auto else replications, seed)
     out_dir, run_id = prepare_out_dir(out, exp, overwrite)
     started = now_iso()
     write_manifest(out_dir, manifest(exp, run_id, "running", started, glossary=GLOSSARY))
     if on_start:
         on_start(len(exp.tasks()))
+    note = ""
     try:
-        runs = run_experiment(exp, workers=workers, on_done=on_done)
+        if auto:
+            exp, runs, note = run_until_settled(exp, workers, on_done)
+        else:
+            runs = run_experiment(exp, workers=workers, on_done=on_done)
         tables = build_tables(exp, runs)
         write_tables(out_dir, tables)
+        unc = summarise(tables.runs, exp.world, exp.investments)
+        write_uncertainty(out_dir, unc)
     except BaseException as e:
         write_manifest(out_dir, manifest(exp, run_id, "failed", started, now_iso(), glossary=GLOSSARY, error=repr(e)))
         raise
     unstable = int(tables.runs["unstable_months"].sum())
-    write_manifest(out_dir, manifest(exp, run_id, "complete", started, now_iso(), glossary=GLOSSARY, unstable_months=unstable))
+    write_manifest(out_dir, manifest(exp, run_id, "complete", started, now_iso(), glossary=GLOSSARY, unstable_months=unstable,
+                                     replications_rule=note or "fixed", evpi_usd=unc.evpi_usd))
     return RunOutput(out_dir, exp, tables, investment_summary(tables.runs, exp.world.horizon_months),
-                     operations_summary(tables.runs))
+                     operations_summary(tables.runs), unc, note)
 
 
-def compare_scenarios(paths: list[str | Path], replications: int | None = None, seed: int | None = None,
+def run_until_settled(exp: Experiment, workers: int | None,
+                      on_done: Callable[[ArmRun], None] | None) -> tuple[Experiment, list[ArmRun], str]:
+    """``--reps auto``: add replications at the looks of the stopping rule until the choice is settled.
+
+    Returns the experiment with the replications actually run, the runs and why it stopped.
+    """
+    runs: list[ArmRun] = []
+    done = 0
+    for look in look_schedule(AUTO_MIN_REPS, exp.replications):
+        runs += run_experiment(exp, workers=workers, on_done=on_done, replications=range(done, look))
+        done = look
+        nb, options, _ = decision_table(build_tables(replace(exp, replications=done), runs).runs)
+        if len(options) < 2:
+            return replace(exp, replications=done), runs, f"nothing to choose between: ran the minimum of {done} replications"
+        stop, reason = should_stop(nb, min_reps=AUTO_MIN_REPS, max_reps=exp.replications, option_names=options)
+        if stop:
+            break
+    return replace(exp, replications=done), runs, reason
+
+
+def compare_scenarios(paths: list[str | Path], replications: int | str | None = None, seed: int | None = None,
                       out: Path | None = None, workers: int | None = None, overwrite: bool = False,
                       on_start: Callable[[int], None] | None = None,
                       on_done: Callable[[ArmRun], None] | None = None) -> CompareOutput:

@@ -17,7 +17,7 @@ from rich.markup import escape
 from sim.cli import sweep as sweep_cmds
 from sim.cli.console import err, headless_charts, out, print_unstable, progress
 from sim.cli.options import OUT_DIR, OVERWRITE, QUIET, REPS, SEED, WORKERS
-from sim.present.text import print_fit_report, print_run, print_staffing
+from sim.present.text import print_fit_report, print_run, print_staffing, print_uncertainty
 from sim.scenario import Scenario, ScenarioError, load_scenario
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -27,7 +27,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
 @app.command()
 def run(
     scenarios: list[Path] = typer.Argument(..., help="scenario files: a baseline and/or investments extending it"),
-    reps: Optional[int] = REPS,
+    reps: Optional[str] = REPS,
     seed: Optional[int] = SEED,
     out_dir: Optional[Path] = OUT_DIR,
     workers: Optional[int] = WORKERS,
@@ -41,6 +41,7 @@ def run(
         result = run_scenarios([str(p) for p in scenarios], reps, seed, out_dir, workers, overwrite,
                                on_start=on_start, on_done=on_done)
     print_run(out, result)
+    print_uncertainty(out, result)
     print_unstable(result)
     out.print(f"results: [bold]{escape(str(result.out_dir))}[/] (manifest.json, runs/monthly/intervals.parquet)")
 
@@ -48,7 +49,7 @@ def run(
 @app.command()
 def compare(
     scenarios: list[Path] = typer.Argument(..., help="the baseline file, then investment files extending it"),
-    reps: Optional[int] = REPS,
+    reps: Optional[str] = REPS,
     seed: Optional[int] = SEED,
     out_dir: Optional[Path] = OUT_DIR,
     workers: Optional[int] = WORKERS,
@@ -63,6 +64,7 @@ def compare(
         result = compare_scenarios([str(p) for p in scenarios], reps, seed, out_dir, workers, overwrite,
                                    on_start=on_start, on_done=on_done)
     print_comparison(out, result)
+    print_uncertainty(out, result.run)
     print_unstable(result.run)
     out.print(f"results: [bold]{escape(str(result.run.out_dir))}[/] (comparison.csv, tei.parquet, runs/monthly/intervals.parquet)")
 

@@ -149,3 +149,22 @@ def print_staffing(out: Console, result, current, reps: int) -> None:
                   f"met in {result.met_share[ch]:.0%} of replications")
     out.print(f"labour and tooling: {money(result.cost_usd_per_month)}/month with the plan vs "
               f"{money(result.current_cost_usd_per_month)}/month today ({result.rounds} simulation rounds)")
+
+
+def print_uncertainty(console: Console, run, top: int = 3) -> None:
+    """How sure we are: where the spread comes from, EVPI and the assumptions worth learning first."""
+    unc = run.uncertainty
+    console.print("[bold]How sure are we?[/]")
+    for note in unc.notes:
+        console.print(f"  note: {escape(note)}")
+    if run.replications_note:
+        console.print(f"  replications: {escape(run.replications_note)}")
+    for r in unc.variance.itertuples():
+        if math.isfinite(r.assumptions_share):
+            console.print(f"  {escape(str(r.arm))}: NPV sd {money(r.npv_sd_usd)}; {r.assumptions_share:.0%} of its variance from the "
+                          f"assumptions, {r.noise_share:.0%} from simulation noise "
+                          + ("(add data or a pilot)" if r.assumptions_share >= 0.5 else "(add replications)"))
+    if unc.has_assumptions and len(unc.options) > 1:
+        console.print(f"  expected value of perfect information (all assumptions): {money(unc.evpi_usd)}")
+        for r in unc.evppi.head(top).itertuples():
+            console.print(f"  {r.rank}. {escape(r.sentence)}")

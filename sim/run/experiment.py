@@ -36,9 +36,10 @@ class Experiment:
     def arms(self) -> list[str]:
         return [Arm.BASELINE.value] + [inv.name for inv in self.investments]
 
-    def tasks(self) -> list[tuple[Investment | None, int]]:
+    def tasks(self, replications: range | None = None) -> list[tuple[Investment | None, int]]:
+        """(investment or None for the baseline, replication) of every run, replication-major."""
         arms = (None, *self.investments) if self.include_baseline else self.investments
-        return [(inv, r) for r in range(self.replications) for inv in arms]
+        return [(inv, r) for r in (replications or range(self.replications)) for inv in arms]
 
 
 def build_experiment(scenarios: list[Scenario], paths: list[str], replications: int | None = None,
@@ -84,15 +85,16 @@ def default_workers(n_tasks: int) -> int:
 
 
 def run_experiment(exp: Experiment, workers: int | None = None,
-                   on_done: Callable[[ArmRun], None] | None = None) -> list[ArmRun]:
+                   on_done: Callable[[ArmRun], None] | None = None, replications: range | None = None) -> list[ArmRun]:
     """Run every (arm, replication); returns runs sorted by (replication, arm order).
 
     Args:
         exp: the experiment.
         workers: processes to use; 1 runs in this process (handy for debugging and profiling).
         on_done: called in this process after each finished run (progress bars).
+        replications: only these replications (default: all of ``exp``), to add replications in batches.
     """
-    tasks = exp.tasks()
+    tasks = exp.tasks(replications)
     workers = default_workers(len(tasks)) if workers is None else max(1, workers)
     runs: list[ArmRun] = []
     if workers == 1:

@@ -47,7 +47,7 @@ class ProactiveLever(LeverBase):
     type: Literal["proactive"]
     reason: str = Field(description="the contact reason the outreach prevents")
     prevention: float = Field(0.5, ge=0, le=1, description="share of that reason's contacts prevented")
-    score_bonus: float = Field(0.05, ge=0, le=1, description="experience gain of a customer we reached first")
+    score_bonus: float = Field(0.05, ge=-0.5, le=1, description="experience gain of a customer reached first (negative: annoying outreach, FACTS §7)")
     cost_per_message_usd: float = Field(0.05, ge=0)
     messages_per_prevented_contact: float = Field(5.0, ge=0, description="notices sent per contact prevented")
 

@@ -18,7 +18,19 @@ Forms (all parameters in the unit of the setting they replace):
 Every value is drawn by inversion, ``ppf(dist, u)`` of a uniform ``u``, so a Gaussian copula
 (:func:`correlated_uniforms`) can correlate settings by rank. A *degenerate* distribution
 (triangular/pert/uniform with low == high, or ``sd: 0`` for normal, lognormal, beta and gamma)
-returns its fixed value bit for bit. scipy is imported only when a value is computed.
+returns its fixed value bit for bit. scipy is imported only when a value is computed. The forms
+live in :mod:`sim.scenario.uncertain_forms` (bounded) and :mod:`sim.scenario.uncertain_moments` (given by moments),
+the copula in :mod:`sim.scenario.uncertain_copula`; this module is the public face.
+
+Example:
+    >>> import numpy as np
+    >>> d = parse_distribution({"dist": "pert", "low": 0.15, "mode": 0.35, "high": 0.8})
+    >>> round(mean(d), 4), tuple(round(v, 3) for v in interval(d))
+    (0.3917, (0.214, 0.603))
+    >>> 0.15 <= draw(d, np.random.default_rng(1)) <= 0.8
+    True
+    >>> draw(parse_distribution({"dist": "uniform", "low": 0.3, "high": 0.3}), np.random.default_rng(1))
+    0.3
 """
 
 from __future__ import annotations

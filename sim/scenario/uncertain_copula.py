@@ -1,7 +1,7 @@
 """Rank-correlated uniforms for uncertain settings (Gaussian copula, Iman–Conover style).
 
 To make settings move together by rank, draw correlated standard normals, turn each into a uniform
-with the normal CDF, and feed the uniforms to each setting's inverse CDF (:func:`sim.uncertain.ppf`).
+with the normal CDF, and feed the uniforms to each setting's inverse CDF (:func:`sim.scenario.uncertain.ppf`).
 Ranks survive every monotone map, so the Spearman correlation of the settings equals that of the
 normals: for a bivariate normal, Spearman rho_s = (6/pi)·arcsin(r/2), so the Pearson correlation to
 use is r = 2·sin(pi·rho_s/6).
