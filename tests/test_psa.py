@@ -16,7 +16,8 @@ from sim.run.month_loop import run_arm
 from sim.scenario import ScenarioError, load_scenario
 from tests.helpers import write
 
-WORLD_PRIOR = "experience:\n  churn_beta: {dist: pert, low: 1.5, mode: 2.85, high: 4.5, source: test}\n"
+WORLD_PRIOR = "experience:\n  churn_beta: {dist: pert, low: 1.5, mode: 2.85, high: 4.5, source: test}\n  unresolved_churn_gamma: 1.0\n"
+FIXED_WORLD = "experience:\n  churn_beta: 2.85\n  unresolved_churn_gamma: 1.0\n"  # baseline.yaml's priors, fixed at their modes
 
 
 def _investment(tmp_path, name, lever, extra=""):
@@ -42,9 +43,10 @@ def test_world_draw_is_the_same_in_every_arm_and_baseline_unchanged_by_neighbour
 
 
 def test_degenerate_distributions_reproduce_fixed_values_bit_for_bit(tmp_path, small_world):
+    write(small_world, small_world.read_text() + FIXED_WORLD)
     fixed = _investment(tmp_path, "fixed", "{type: training, fcr_gain: 0.1, handle_time_reduction: 0.07}")
-    degenerate = write(tmp_path / "degenerate.yaml", small_world.read_text()
-                       + "experience:\n  churn_beta: {dist: triangular, low: 2.85, mode: 2.85, high: 2.85}\n")
+    degenerate = write(tmp_path / "degenerate.yaml", small_world.read_text().replace(
+        "churn_beta: 2.85", "churn_beta: {dist: triangular, low: 2.85, mode: 2.85, high: 2.85}"))
     deg_inv = write(tmp_path / "deg_inv.yaml", "extends: degenerate.yaml\ninvestment:\n  name: fixed\n  levers:\n"
                     "    - {type: training, fcr_gain: {dist: normal, mean: 0.1, sd: 0}, "
                     "handle_time_reduction: {dist: uniform, low: 0.07, high: 0.07}}\n")

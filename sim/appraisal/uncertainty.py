@@ -56,8 +56,10 @@ def decision_table(runs: pd.DataFrame) -> tuple[np.ndarray, list[str], pd.DataFr
     """
     arms = [str(a) for a in runs["arm"].astype(str).unique() if str(a) != Arm.BASELINE.value]
     reps = np.sort(runs["replication"].unique())
-    wide = runs.assign(arm=runs["arm"].astype(str)).pivot(index="replication", columns="arm", values="npv_usd").reindex(reps)
-    nb = np.column_stack([np.zeros(len(reps))] + [wide[a].to_numpy(float) for a in arms])
+    nb = np.zeros((len(reps), 1 + len(arms)))
+    if arms:
+        wide = runs.assign(arm=runs["arm"].astype(str)).pivot(index="replication", columns="arm", values="npv_usd").reindex(reps)
+        nb[:, 1:] = wide[arms].to_numpy(float)
     inputs = pd.DataFrame(index=reps)
     cols = [c for c in runs.columns if c.startswith(INPUT_PREFIX)]
     for c in cols:
@@ -91,7 +93,7 @@ def summarise(runs: pd.DataFrame, world: Scenario, investments: tuple[Investment
         notes.append("no uncertain settings: intervals show simulation noise only (add priors to cover the assumptions)")
     elif n < MIN_REPLICATIONS_FOR_VOI:
         notes.append(f"only {n} replications: value-of-information estimates are rough (use --reps {MIN_REPLICATIONS_FOR_VOI} or more)")
-    total = evpi(nb) if len(options) > 1 else 0.0
+    total = evpi(nb) if len(options) > 1 and n >= 2 else 0.0
     if inputs.empty or len(options) < 2 or n < 4:
         evppi = pd.DataFrame(columns=["parameter", "evppi_usd", "share_of_evpi", "rank", "sentence"])
     else:
