@@ -204,8 +204,7 @@ def test_day_level_multiplier_overdisperses_daily_volume_and_weekdays_shape_it()
         counts.append(np.bincount(day, minlength=30))
         flat.append(np.bincount((draw_contacts(Streams(1, 0), month, **kw).arrival_s // 86_400).astype(int), minlength=30))
     counts, flat = np.concatenate(counts), np.concatenate(flat)
-    weekday = np.tile(np.arange(30), 12) % 7  # month 1 starts on a Monday; 30-day months keep weekdays aligned per index here
-    weekday = (np.repeat(np.arange(12) * 30, 30) + np.tile(np.arange(30), 12)) % 7
+    weekday = (np.repeat(np.arange(12) * 30, 30) + np.tile(np.arange(30), 12)) % 7  # month 1 starts on a Monday
     rel = counts / np.array([2, 1, 1, 1, 1, 1, 0.5])[weekday]
     rel_flat = flat / np.array([2, 1, 1, 1, 1, 1, 0.5])[weekday]
     cv = rel.std() / rel.mean()

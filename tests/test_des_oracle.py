@@ -89,16 +89,37 @@ def test_abandonment_equals_mean_wait_over_patience(agents):
     assert_close(est["p_abandon"] - est["mean_wait_all_s"] / PATIENCE, 0.0, "identity", floor=0.002)
 
 
+def queue_seen_by_arrivals(rec) -> np.ndarray:
+    """How many were waiting when each contact arrived: queue entries before it less exits by then."""
+    t, exits = rec.arrival_s, np.sort(rec.arrival_s + rec.wait_s)
+    entries = np.sort(t)
+    return np.searchsorted(entries, t, side="left") - np.searchsorted(exits, t, side="left")
+
+
 @pytest.mark.slow
-def test_littles_law_for_busy_agents():
-    """Mean busy agents = answered rate × AHT (Little), and both match Erlang A's occupancy."""
-    est, rec, q = mmn(9, PATIENCE, days=20, seed=99)
-    k = interval_kpis(rec, [q], 20, 1440)
-    occupancy = k["occupancy"][0]
-    answered_rate = rec.answered.sum() / (20 * 86_400.0)
-    little = answered_rate * rec.handle_s[rec.answered].mean() / 9
-    assert occupancy == pytest.approx(little, rel=0.01)
-    assert occupancy == pytest.approx(erlang_a(LAM_H / 3600, AHT, PATIENCE, 9, SL_S).occupancy, abs=0.01)
+def test_littles_law_and_pasta_for_the_queue():
+    """Little: mean queue length L_q = λ·E[wait of all offered]. PASTA: Poisson arrivals see the
+    time-average queue, so the queue each arrival finds (counted from the other records, not from
+    its own wait) averages to the same L_q; and both match Erlang A's L_q = P(abandon)·λ / θ.
+    Also Little's law for the agents, inside the theory: busy agents = λ (1 − P(abandon)) AHT,
+    which erlang_a computes independently from the stationary distribution, and the DES's occupancy.
+    Tolerance: 5 standard errors over 8 seeds plus 1 % of L_q (the first hour starts empty)."""
+    lam = LAM_H / 3600
+    theory = erlang_a(lam, AHT, PATIENCE, 9, SL_S)
+    seen, little, occupancy = [], [], []
+    for seed in range(8):
+        _, rec, q = mmn(9, PATIENCE, days=10, seed=seed)
+        keep = rec.arrival_s > WARMUP_S
+        seen.append(queue_seen_by_arrivals(rec)[keep].mean())
+        little.append(keep.sum() / (10 * 86_400.0 - WARMUP_S) * rec.wait_s[keep].mean())
+        occupancy.append(interval_kpis(rec, [q], 10, 1440)["occupancy"][0])
+    l_q = theory.p_abandon * lam * PATIENCE
+    assert l_q > 0.5  # a real queue (about 0.59 waiting on average): the check is not 0 = 0
+    assert_close(np.array(seen), l_q, "L_q seen by arrivals (PASTA)", floor=0.01)
+    assert_close(np.array(little), l_q, "λ·E[W] (Little)", floor=0.01)
+    assert_close(np.array(seen) - np.array(little), 0.0, "PASTA − Little", floor=0.01 * l_q)
+    assert theory.occupancy == pytest.approx(lam * (1 - theory.p_abandon) * AHT / 9, rel=1e-9)
+    assert_close(np.array(occupancy), theory.occupancy, "occupancy", floor=0.005)
 
 
 def test_kpis_follow_the_design_definitions():

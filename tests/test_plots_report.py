@@ -48,13 +48,24 @@ def test_charts_draw_with_labels_and_say_when_there_is_no_uncertainty(reps):
     assert ("no uncertainty estimate" in texts) == (reps == 1)
     assert len(ax.collections) == (0 if reps == 1 else 2)  # no zero-width band with one replication
     assert "median payback" in texts
-    charts.payback_curves(runs, 6, axs[0, 1])
+    ax = charts.payback_curves(runs, 6, axs[0, 1])
+    (curve,) = ax.get_lines()  # one investment: P(payback <= month) = share of its replications paid back by then
+    pb = runs.loc[runs["arm"] == "a", "payback_months"].to_numpy()
+    assert curve.get_xdata().tolist() == list(range(7))
+    np.testing.assert_allclose(curve.get_ydata(), [(pb <= m).mean() for m in range(7)])
+    assert curve.get_ydata()[3] == 0.0 and curve.get_ydata()[6] == 1.0  # paybacks drawn from U(3, 6)
     ax = charts.npv_bars(runs, axs[0, 2])
     assert ("no uncertainty estimate" in " ".join(t.get_text() for t in ax.texts)) == (reps == 1)
-    charts.npv_waterfall(runs, "a", axs[1, 0])
+    ax = charts.npv_waterfall(runs, "a", axs[1, 0])
+    # PV retained margin +150, investment costs −50 (stacked on it), then the NPV bar: 100
+    assert [(b.get_y(), b.get_height()) for b in ax.patches] == [(0.0, 150.0), (150.0, -50.0), (0.0, 100.0)]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["retained margin", "investment costs", "NPV"]
     ax = charts.customer_trajectory(monthly, "active_customers", axs[1, 1])
     assert ax.get_legend() is not None
-    charts.ltv_by_cohort(monthly, "a", axs[1, 2])
+    ax = charts.ltv_by_cohort(monthly, "a", axs[1, 2])
+    # last month (6): expected LTV 50 + r (mean over replications), realised 10 · 6
+    heights = sorted(b.get_height() for b in ax.patches if b.get_height() > 0)
+    assert heights == pytest.approx(sorted([50.0 + (reps - 1) / 2, 60.0]))
     plt.close(fig)
 
 

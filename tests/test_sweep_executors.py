@@ -3,6 +3,7 @@ and Dask), and a Dask LocalCluster gives the same table as one local worker."""
 
 from __future__ import annotations
 
+import distributed  # a required test dependency (pyproject `test` extra): a missing one must fail, not skip
 import pandas as pd
 import pytest
 
@@ -43,7 +44,6 @@ def test_a_run_that_always_kills_or_hangs_its_worker_is_recorded_and_the_rest_co
 
 @pytest.mark.slow
 def test_dask_local_cluster_same_table_and_survives_a_killed_worker(tmp_path):
-    pytest.importorskip("distributed")
     marks = tmp_path / "marks"
     marks.mkdir()
     reference = sweep(Noisy(), X, "lhs", 16, 2, 9, tmp_path / "ref")
@@ -58,7 +58,6 @@ def test_dask_local_cluster_same_table_and_survives_a_killed_worker(tmp_path):
 
 @pytest.mark.slow
 def test_dask_time_limit_restarts_the_worker_and_retries(tmp_path):
-    pytest.importorskip("distributed")
     marks = tmp_path / "marks"
     marks.mkdir()
     table = sweep(Saboteur(0.5, "hang", str(marks)), X, "grid", 5, 1, 3, tmp_path / "s", workers=2, scheduler="local",
@@ -67,7 +66,6 @@ def test_dask_time_limit_restarts_the_worker_and_retries(tmp_path):
 
 
 def test_unreachable_scheduler_is_a_clear_error(tmp_path, capsys):
-    pytest.importorskip("distributed")
     code = main(["sweep", str(SCENARIOS / "training.yaml"), "--param", "customers.monthly_churn=0.01:0.03", "--n", "2",
                  "--scheduler", "tcp://127.0.0.1:1", "--out", str(tmp_path / "s"), "--quiet"])
     assert code == 2 and "cannot reach the Dask scheduler" in " ".join(capsys.readouterr().err.split())
@@ -75,7 +73,6 @@ def test_unreachable_scheduler_is_a_clear_error(tmp_path, capsys):
 
 @pytest.mark.slow
 def test_a_cluster_without_workers_ends_the_sweep_instead_of_hanging(tmp_path, monkeypatch):
-    distributed = pytest.importorskip("distributed")
     from sim.scenario import ScenarioError
     from sim.sweep import executors
 
