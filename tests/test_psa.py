@@ -45,7 +45,7 @@ def test_world_draw_is_the_same_in_every_arm_and_baseline_unchanged_by_neighbour
 def test_degenerate_distributions_reproduce_fixed_values_bit_for_bit(tmp_path, small_world):
     write(small_world, small_world.read_text() + FIXED_WORLD)
     fixed = _investment(tmp_path, "fixed", "{type: training, fcr_gain: 0.1, handle_time_reduction: 0.07}")
-    degenerate = write(tmp_path / "degenerate.yaml", small_world.read_text().replace(
+    write(tmp_path / "degenerate.yaml", small_world.read_text().replace(
         "churn_beta: 2.85", "churn_beta: {dist: triangular, low: 2.85, mode: 2.85, high: 2.85}"))
     deg_inv = write(tmp_path / "deg_inv.yaml", "extends: degenerate.yaml\ninvestment:\n  name: fixed\n  levers:\n"
                     "    - {type: training, fcr_gain: {dist: normal, mean: 0.1, sd: 0}, "
