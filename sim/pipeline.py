@@ -25,7 +25,8 @@ from sim.streams import Stream, Streams
 from sim.types import Arm
 
 CHANNEL_METRICS = ("offered", "service_level", "asa_s", "abandon_rate", "p_wait", "aht_s", "occupancy", "backlog",
-                   "bot_sessions", "contained", "bot_dead_ends", "transferred", "followups", "callbacks")
+                   "bot_sessions", "contained", "bot_dead_ends", "transferred", "followups", "callbacks", "unserved",
+                   "closed_contacts")
 
 
 @dataclass
@@ -161,7 +162,7 @@ def run_arm(scenario: Scenario, investment: Investment | None, replication: int,
                                reasons, sc.day_volume_cv)
         fresh, side, deflected, prevented = prevent(sc, streams, month, wanted, fx)
         batch = ContactBatch.concat(carry, fresh) if len(carry) else fresh
-        spec = centre_spec(sc, fx)
+        spec = centre_spec(sc, fx, month)
         rec = simulate_centre(batch, spec, days)
         if keep_records is not None:
             keep_records.append((month, rec))
@@ -203,7 +204,7 @@ def run_arm(scenario: Scenario, investment: Investment | None, replication: int,
         put("prevented", month, float(prevented))
         put("recovery_credits", month, float(xp.credits))
         put("unserved_at_close", month, float(rec.unserved_at_close.sum()))
-        if rec.unserved_at_close.any():
+        if (rec.unserved_at_close & rec.offered).any():  # still queued when the run ended: demand above capacity
             unstable.append(month)
 
         month_kpis = interval_kpis(rec, spec, days, 1440)
