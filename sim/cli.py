@@ -70,10 +70,11 @@ def _progress(quiet: bool):
 
 
 def _print_unstable(result) -> None:
-    unstable = int(result.tables.runs["unstable_months"].sum())
-    if unstable:
-        err.print(f"[yellow]warning:[/] {unstable} simulated months ended with contacts still queued 2 days after "
-                  "month end (demand above capacity): see unserved_at_close in monthly.parquet")
+    from sim.report_text import instability_text
+
+    text = instability_text(result.tables.runs)
+    if text:
+        err.print(f"[yellow]warning:[/] {escape(text)}")
 
 
 @app.command()
