@@ -228,10 +228,11 @@ def schema(out_file: Optional[Path] = typer.Option(None, "--out", help="write to
         out.print(f"schema written to {out_file}")
 
 
-from sim import cli_sweep  # noqa: E402  (registers sweep and sensitivity)
+from sim import cli_replay, cli_sweep  # noqa: E402  (registers sweep, sensitivity and replay)
 
 app.command()(cli_sweep.sweep)
 app.command()(cli_sweep.sensitivity)
+app.command()(cli_replay.replay)
 
 
 def main(argv: list[str] | None = None) -> int:
