@@ -109,10 +109,12 @@ def prevent(sc: Scenario, streams: Streams, month: int, fresh: ContactBatch, fx:
 
 
 def carry_backlog(batch: ContactBatch, rec: ContactRecords, days: int) -> ContactBatch:
-    """Deferrable contacts still waiting at month end, re-timed to wait on into next month."""
+    """Deferrable contacts (and messages left while a channel was closed) still waiting at month end,
+    re-timed to wait on into next month."""
     rows = rec.issue[rec.backlog]
     carried = batch.take(rows)
-    return dataclasses.replace(carried, arrival_s=rec.arrival_s[rec.backlog] - days * 86_400.0,
+    joined = np.where(np.isnan(rec.queued_s), rec.arrival_s, rec.queued_s)  # a message waits from the opening
+    return dataclasses.replace(carried, arrival_s=joined[rec.backlog] - days * 86_400.0,
                                carried=np.ones(rows.size, bool))
 
 
