@@ -121,7 +121,8 @@ def test_a_scheduled_channel_runs_in_the_pipeline_and_costs_its_paid_hours(tmp_p
 @pytest.mark.parametrize("body, where, message", [
     ("    schedule:\n      shifts:\n        - {start: '08:00', length_h: 8, headcount: 2, breaks: [{start: '17:00', length_min: 30}]}\n",
      "channels.phone.schedule.shifts[0].breaks[0]", "outside the shift"),
-    ("    schedule:\n      shifts:\n        - {start: '08:00', length_h: 8, headcount: 2, breaks: [{start: '10:00', end: '10:15', length_min: 30}]}\n",
+    ("    schedule:\n      shifts:\n        - {start: '08:00', length_h: 8, headcount: 2,\n"
+     "           breaks: [{start: '10:00', end: '10:15', length_min: 30}]}\n",
      "channels.phone.schedule.shifts[0].breaks[0].length_min", "do not fit the window"),
     ("    schedule:\n      shifts:\n        - {start: '8h', length_h: 8, headcount: 2}\n",
      "channels.phone.schedule.shifts[0].start", "String should match pattern"),
