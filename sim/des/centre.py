@@ -76,11 +76,16 @@ class Centre(Returns, Shifts):
         self.l2_groups = [f for f in self.groups if f.spec.level == 2]
         self.per_channel = {c: [f for f in self.groups if c in f.spec.channels and f.spec.level == 1] for c in range(len(chans))}
         cols = ("row", "attempt", "arrival", "t_queue", "wait", "start", "handle", "state", "answered", "abandoned",
-                "resolved", "transferred", "bot", "ctx_lost", "callback", "silent", "l2_handle", "group",
-                "ch", "met_closed", "switched", "message")
+                "resolved", "transferred", "bot", "ctx_lost", "callback", "silent", "l2_handle", "group")
         self.r = {c: [] for c in cols}
         self.followups_beyond_month = 0
         self.held = 0  # legs waiting for their channel to open
+        # rare per-leg facts, kept out of the per-leg lists (hot path): leg -> channel it switched to,
+        # legs that met their channel closed, legs that are messages left while it was closed
+        self.switched: dict[int, int] = {}
+        self.met_closed: set[int] = set()
+        self.messages: set[int] = set()
+        self.always_open = [table is None for table in self.cal.open]
 
     # ---- records ------------------------------------------------------------------------------
     def _new(self, row: int, attempt: int, arrival: float) -> int:
@@ -103,10 +108,6 @@ class Centre(Returns, Shifts):
         r["silent"].append(False)
         r["l2_handle"].append(math.nan)
         r["group"].append(-1)
-        r["ch"].append(self.ch_of[row])
-        r["met_closed"].append(False)
-        r["switched"].append(False)
-        r["message"].append(False)
         return len(r["row"]) - 1
 
     # ---- arrivals -----------------------------------------------------------------------------
@@ -128,7 +129,7 @@ class Centre(Returns, Shifts):
 
     def _bot_done(self, i: int, _ev=None) -> None:
         r, row = self.r, self.r["row"][i]
-        bot = self.spec.channels[r["ch"][i]].bot
+        bot = self.spec.channels[self.ch_of[row]].bot
         u = self.b.u[row, 0]
         if u[U.BOT_CONTAIN] < bot.containment_by_reason[self.b.reason[row]]:
             if u[U.BOT_FALSE] < bot.false_containment:
@@ -148,11 +149,11 @@ class Centre(Returns, Shifts):
     def to_human(self, i: int) -> None:
         r, b, env = self.r, self.b, self.env
         row = r["row"][i]
-        c, reason = r["ch"][i], self.reason_of[row]
+        c, reason = self.switched.get(i, self.ch_of[row]), self.reason_of[row]
         ch = self.spec.channels[c]
-        message = r["message"][i]
+        message = i in self.messages
         if r["t_queue"][i] != r["t_queue"][i]:  # NaN: not a carried backlog item
-            if ch.realtime and not message and not self.cal.is_open(c, env.now):
+            if not self.always_open[c] and not message and not self.cal.is_open(c, env.now):
                 self._closed(i)
                 return
             r["t_queue"][i] = env.now
@@ -176,7 +177,7 @@ class Centre(Returns, Shifts):
                     and b.u[row, attempt, U.CALLBACK] < ch.callback_accept:
                 r["callback"][i] = True
                 return
-        patience = (self.patience_of[row] if attempt == 0 and not r["switched"][i]
+        patience = (self.patience_of[row] if attempt == 0 and i not in self.switched
                     else ch.patience_mean_s * float(patience_factor(b.e[row, attempt, 0], ch.patience_cv)))
         if math.isfinite(patience):
             env.timeout(patience).callbacks.append(partial(self._expire, i))
@@ -186,7 +187,7 @@ class Centre(Returns, Shifts):
         if r["state"][i] != QUEUED:
             return
         row = r["row"][i]
-        ch = self.spec.channels[r["ch"][i]]
+        ch = self.spec.channels[self.switched.get(i, self.ch_of[row])]
         r["wait"][i] = self.env.now - r["t_queue"][i]
         r["abandoned"][i] = True
         if self.b.u[row, r["attempt"][i], U.SILENT] < ch.silent_abandon_share:
@@ -199,7 +200,7 @@ class Centre(Returns, Shifts):
     def _start(self, i: int, floor: GroupFloor, a: int, whole: bool) -> None:
         r, env = self.r, self.env
         row = r["row"][i]
-        ch = self.spec.channels[r["ch"][i]]
+        ch = self.spec.channels[self.switched.get(i, self.ch_of[row])]
         if r["state"][i] == SILENT_GONE:
             r["state"][i] = DONE
             env.timeout(ch.silent_detect_s).callbacks.append(partial(self._freed, floor, a, whole))
@@ -220,7 +221,7 @@ class Centre(Returns, Shifts):
     def _done(self, i: int, floor: GroupFloor, a: int, whole: bool, _ev=None) -> None:
         r, b = self.r, self.b
         row, attempt = r["row"][i], r["attempt"][i]
-        ch = self.spec.channels[r["ch"][i]]
+        ch = self.spec.channels[self.switched.get(i, self.ch_of[row])]
         u = b.u[row, attempt]
         reason = self.reason_of[row]
         p_transfer = ch.transfer_by_reason[reason] / floor.proficiency

@@ -55,24 +55,24 @@ class Returns:
 
     # ---- closed channels ------------------------------------------------------------------------
     def _closed(self, i: int) -> None:
-        """Leg ``i`` reached channel ``r["ch"][i]``'s human queue while it is closed."""
+        """Leg ``i`` reached its channel's human queue while the channel is closed."""
         from sim.des.centre import HELD
 
         r, env = self.r, self.env
-        c = r["ch"][i]
+        c = self.switched.get(i, self.ch_of[r["row"][i]])
         ch = self.spec.channels[c]
-        r["met_closed"][i] = True
+        self.met_closed.add(i)
         action = ch.closed
         if action == Closed.SWITCH:
             to = ch.closed_switch_to
-            if not r["switched"][i] and self.cal.is_open(to, env.now):
-                r["ch"][i], r["switched"][i] = to, True
+            if i not in self.switched and self.cal.is_open(to, env.now):
+                self.switched[i] = to
                 self.to_human(i)
                 return
             action = Closed.RETRY
         at = self.cal.next_open(c, env.now)
         if action == Closed.MESSAGE:
-            r["message"][i] = True
+            self.messages.add(i)
         else:
             draws = self.b.reopen_e
             factor = 1.0 if draws is None else float(draws[r["row"][i], r["attempt"][i]])

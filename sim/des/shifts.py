@@ -45,8 +45,8 @@ class Shifts:
         """The drain limit: live contacts still waiting (or held for an opening) become unserved."""
         from sim.des.centre import HELD, QUEUED, UNSERVED
 
-        state, ch, message = self.r["state"], self.r["ch"], self.r["message"]
+        state, row = self.r["state"], self.r["row"]
         realtime = [c.realtime for c in self.spec.channels]
         for i, s in enumerate(state):
-            if (s == QUEUED or s == HELD) and realtime[ch[i]] and not message[i]:
+            if (s == QUEUED or s == HELD) and realtime[self.switched.get(i, self.ch_of[row[i]])] and i not in self.messages:
                 state[i] = UNSERVED

@@ -24,7 +24,8 @@ def simulate_centre(batch: ContactBatch, spec: CentreSpec, days: int) -> Contact
     for row in carried.tolist():  # last month's deferrable backlog is waiting at t = 0
         i = centre._new(row, 0, float(batch.arrival_s[row]))
         centre.r["t_queue"][i] = float(batch.arrival_s[row])
-        centre.r["message"][i] = spec.channels[int(batch.channel[row])].realtime  # a message left while closed
+        if spec.channels[int(batch.channel[row])].realtime:  # a message left while the channel was closed
+            centre.messages.add(i)
     fresh = np.flatnonzero(~batch.carried)
     centre.env.process(centre.shifts())
     for i in range(carried.size):
@@ -47,9 +48,18 @@ def _records(c: Centre) -> ContactRecords:
     r, b = c.r, c.b
     row = np.asarray(r["row"], np.int64)
     state = np.asarray(r["state"])
-    channel = np.asarray(r["ch"], np.int8)
+    n = row.size
+
+    def flags(legs) -> np.ndarray:
+        out = np.zeros(n, bool)
+        out[list(legs)] = True
+        return out
+
+    channel = b.channel[row].copy()
+    if c.switched:
+        channel[list(c.switched)] = list(c.switched.values())
     realtime = np.array([ch.realtime for ch in c.spec.channels])[channel.astype(np.intp)] if row.size else np.zeros(0, bool)
-    message = np.asarray(r["message"], bool)
+    message = flags(c.messages)
     unserved = state == UNSERVED
     backlog = np.isin(state, (QUEUED, HELD)) & (~realtime | message)  # a transfer still waiting for level 2 was answered
     wait = np.asarray(r["wait"], float)
@@ -71,6 +81,6 @@ def _records(c: Centre) -> ContactRecords:
         silent=np.asarray(r["silent"], bool), backlog=backlog, carried=b.carried[row] & (np.asarray(r["attempt"]) == 0),
         unserved_at_close=unserved, l2_handle_s=np.asarray(r["l2_handle"], float),
         group=np.asarray(r["group"], np.int16), queued_s=t_queue, channel_tried=b.channel[row],
-        met_closed=np.asarray(r["met_closed"], bool), switched=np.asarray(r["switched"], bool), message=message,
+        met_closed=flags(c.met_closed), switched=flags(c.switched), message=message,
         presence=presence,
     )
