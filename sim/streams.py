@@ -50,7 +50,8 @@ class Stream(IntEnum):
     DEFLECT = 21  # self-service deflection uniform per potential contact
     PREVENT = 22  # proactive-outreach prevention uniform per potential contact
     RECOVERY = 23  # service-recovery credit uniform per potential contact
-    PRIOR = 24  # one standard normal per uncertain setting, keyed by the setting's path (PSA)
+    REOPEN = 24  # standard exponentials per potential contact and attempt: delay after a closed channel opens
+    PRIOR = 25  # one standard normal per uncertain setting, keyed by the setting's path (PSA)
 
 
 def seed_sequence(root_seed: int, replication: int, stream: Stream, *key: int) -> np.random.SeedSequence:

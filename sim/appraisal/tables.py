@@ -65,7 +65,7 @@ def build_tables(exp: Experiment, runs: list[ArmRun]) -> Tables:
             "nps_end": m["nps"][-1],
         })
         for ch in CHANNELS:
-            for k in ("service_level", "asa_s", "abandon_rate", "occupancy"):
+            for k in ("service_level", "asa_s", "abandon_rate", "occupancy", "unserved"):
                 key = f"{k}_{ch.value}"
                 if key in m:
                     row[f"{key}_mean"] = float(np.nanmean(m[key][1:]))

@@ -14,6 +14,7 @@ from typing import Optional
 import typer
 from rich.markup import escape
 
+from sim.cli import replay as replay_cmds
 from sim.cli import sweep as sweep_cmds
 from sim.cli.console import err, headless_charts, out, print_unstable, progress
 from sim.cli.options import OUT_DIR, OVERWRITE, QUIET, REPS, SEED, WORKERS
@@ -200,3 +201,4 @@ def schema(out_file: Optional[Path] = typer.Option(None, "--out", help="write to
 
 app.command()(sweep_cmds.sweep)
 app.command()(sweep_cmds.sensitivity)
+app.command()(replay_cmds.replay)

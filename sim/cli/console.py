@@ -10,6 +10,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 out = Console()
@@ -32,10 +33,12 @@ def progress(quiet: bool):
 
 
 def print_unstable(result) -> None:
-    unstable = int(result.tables.runs["unstable_months"].sum())
-    if unstable:
-        err.print(f"[yellow]warning:[/] {unstable} simulated months ended with contacts still queued 2 days after "
-                  "month end (demand above capacity): see unserved_at_close in monthly.parquet")
+    """Warn when simulated months ended with live contacts unserved (demand above capacity)."""
+    from sim.present.text import instability_text
+
+    text = instability_text(result.tables.runs)
+    if text:
+        err.print(f"[yellow]warning:[/] {escape(text)}")
 
 
 def headless_charts() -> None:

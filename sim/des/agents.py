@@ -2,8 +2,10 @@
 
 An agent has ``slots`` (the largest chat concurrency among the group's channels). A chat takes
 one slot; any other contact needs an agent with nothing in hand and takes all slots. Agents join
-on the hour; an agent whose shift ends finishes what is in hand before leaving. Agent ids are
-indices into the group's lists, so state stays in plain lists inside the group object.
+at the start of a schedule interval; an agent whose shift ends finishes what is in hand before
+leaving. Agent ids are indices into the group's lists, so state stays in plain lists inside the
+group object. Each agent's time on the floor is recorded (``stretches``): occupancy divides busy
+time by it, so overtime spent finishing a contact counts as staffed time.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ class GroupFloor:
         self.busy: set[int] = set()  # agents with load > 0
         self.queues: list = []  # filled by the centre: the queues this group serves, most urgent first
         self.on_floor = 0  # agents present and not leaving
+        self.since: list[float] = []  # when each agent came on the floor
+        self.stretches: list[tuple[float, float]] = []  # (start, end) of each agent's time on the floor
 
     # ---- taking and giving back work --------------------------------------------------------
     def take(self, whole: bool) -> int | None:
@@ -50,15 +54,19 @@ class GroupFloor:
         """Give agent ``a`` (who asked for work) a new contact."""
         self._assign(a, whole)
 
-    def release(self, a: int, whole: bool) -> bool:
-        """A contact in agent ``a``'s hands ends. True if ``a`` can take more work now."""
+    def _go(self, a: int, now: float) -> None:
+        self.gone[a] = True
+        self.stretches.append((self.since[a], now))
+
+    def release(self, a: int, whole: bool, now: float) -> bool:
+        """A contact in agent ``a``'s hands ends at ``now``. True if ``a`` can take more work now."""
         self.load[a] = 0 if whole else self.load[a] - 1
         if self.load[a] == 0:
             self.busy.discard(a)
             self.partial.discard(a)
             if self.leaving[a]:
                 self.leaving[a] = False
-                self.gone[a] = True
+                self._go(a, now)
                 return False
             return True
         if self.leaving[a]:
@@ -72,9 +80,27 @@ class GroupFloor:
         if self.load[a] == 0:
             self.idle.append(a)
 
+    def dismiss(self, a: int, now: float) -> None:
+        """Agent ``a`` found no work and is not needed (after month end): leave once empty-handed."""
+        if self.gone[a] or self.leaving[a]:
+            return
+        self.on_floor -= 1
+        self.partial.discard(a)
+        if self.load[a] == 0:
+            self._go(a, now)
+        else:
+            self.leaving[a] = True
+
+    def close(self, now: float) -> None:
+        """The run is over: end the time on the floor of everyone still present."""
+        for a in range(len(self.load)):
+            if not self.gone[a]:
+                self.stretches.append((self.since[a], max(now, self.since[a])))
+                self.gone[a] = True
+
     # ---- shifts ----------------------------------------------------------------------------------
-    def set_staff(self, target: int) -> list[int]:
-        """Follow the schedule; returns the agents who just joined (they should look for work)."""
+    def set_staff(self, target: int, now: float) -> list[int]:
+        """Follow the schedule at time ``now``; returns the agents who just joined (they should look for work)."""
         joined: list[int] = []
         if target > self.on_floor:
             grow = target - self.on_floor
@@ -88,12 +114,13 @@ class GroupFloor:
                 self.load.append(0)
                 self.leaving.append(False)
                 self.gone.append(False)
+                self.since.append(now)
                 joined.append(len(self.load) - 1)
                 self.on_floor += 1
         elif target < self.on_floor:
             shrink = self.on_floor - target
             while shrink and self.idle:
-                self.gone[self.idle.pop()] = True
+                self._go(self.idle.pop(), now)
                 shrink -= 1
                 self.on_floor -= 1
             for a in [a for a in self.busy if not self.leaving[a]][:shrink]:

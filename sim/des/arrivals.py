@@ -7,7 +7,9 @@ reason, patience, work content and decision uniforms in the baseline and in ever
 Arrival times are non-homogeneous: a day of the month is drawn with weight
 weekday_weight × day multiplier (one Gamma multiplier per day with CV ``day_volume_cv``, shared by
 all channels: a busy day is busy everywhere — the over-dispersion of FACTS.md §3), then an hour
-from the channel's hourly profile, then a uniform second within the hour.
+from the channel's hourly profile (that weekday's own, where given), then a uniform second within
+the hour. Handle time may follow the time of day: a mean (and CV) per interval of the day, taken
+at the contact's arrival.
 """
 
 from __future__ import annotations
@@ -34,6 +36,9 @@ class DemandSpec:
         work_mean_s, work_cv: mean and CV of handle time for a reason with aht_factor 1.
         patience_mean_s: mean of the exponential patience; ``inf`` = never abandons.
         weekday_weights: relative volume Monday..Sunday (day 0 of month 1 is a Monday).
+        hourly_by_weekday: optional 7 hourly profiles (Monday..Sunday) replacing ``hourly_profile``.
+        work_mean_by_interval_s, work_cv_by_interval: optional mean and CV of handle time per
+            interval of the day (24, 48 or 96 values), replacing ``work_mean_s`` / ``work_cv``.
     """
 
     hourly_profile: tuple[float, ...]
@@ -42,12 +47,27 @@ class DemandSpec:
     patience_mean_s: float
     weekday_weights: tuple[float, ...] = (1.0,) * 7
     patience_cv: float | None = None  # None: exponential; else lognormal with this CV
+    hourly_by_weekday: tuple[tuple[float, ...], ...] | None = None
+    work_mean_by_interval_s: tuple[float, ...] | None = None
+    work_cv_by_interval: tuple[float, ...] | None = None
 
     def __post_init__(self) -> None:
-        if len(self.hourly_profile) != HOURS_PER_DAY or min(self.hourly_profile) < 0 or sum(self.hourly_profile) <= 0:
-            raise ValueError("hourly_profile needs 24 non-negative weights with a positive sum")
+        profiles = [self.hourly_profile] + list(self.hourly_by_weekday or ())
+        if any(len(p) != HOURS_PER_DAY or min(p) < 0 or sum(p) <= 0 for p in profiles):
+            raise ValueError("hourly profiles need 24 non-negative weights with a positive sum")
+        if self.hourly_by_weekday is not None and len(self.hourly_by_weekday) != 7:
+            raise ValueError("hourly_by_weekday needs 7 profiles (Monday..Sunday)")
         if len(self.weekday_weights) != 7 or min(self.weekday_weights) < 0 or sum(self.weekday_weights) <= 0:
             raise ValueError("weekday_weights needs 7 non-negative weights with a positive sum")
+        for name in ("work_mean_by_interval_s", "work_cv_by_interval"):
+            values = getattr(self, name)
+            if values is not None and (len(values) not in (24, 48, 96) or min(values) <= 0):
+                raise ValueError(f"{name} needs 24, 48 or 96 positive values (intervals of the day)")
+
+    def at(self, values: tuple[float, ...], arrival_s: np.ndarray) -> np.ndarray:
+        """The value of a per-interval-of-day profile at each arrival time."""
+        length = SECONDS_PER_DAY / len(values)
+        return np.asarray(values, float)[((arrival_s % SECONDS_PER_DAY) // length).astype(np.intp)]
 
 
 @dataclass(frozen=True)
@@ -72,7 +92,7 @@ def unit_work(u: np.ndarray, distribution: str, cv: float) -> np.ndarray:
     if distribution == "gamma":
         shape = 1.0 / cv**2
         return gamma_dist.ppf(u, shape, scale=1.0 / shape)
-    sigma = math.sqrt(math.log1p(cv**2))
+    sigma = math.sqrt(math.log1p(cv**2)) if np.isscalar(cv) else np.sqrt(np.log1p(np.asarray(cv) ** 2))
     return np.exp(sigma * ndtri(u) - sigma**2 / 2.0)
 
 
@@ -120,6 +140,7 @@ def draw_contacts(streams: Streams, month: int, customer_id: np.ndarray, channel
     e = streams.rng(Stream.PATIENCE, month).standard_exponential((size, attempts, 2))[potential_index]
     u = streams.rng(Stream.RESOLVE, month).random((size, attempts, len(U)))[potential_index]
     ru = streams.rng(Stream.REASON, month).random(size)[potential_index]
+    reopen = streams.rng(Stream.REOPEN, month).standard_exponential((size, attempts))[potential_index]
     shares = np.array([r.share for r in reasons], float)
     reason = np.searchsorted(np.cumsum(shares) / shares.sum(), ru, side="right").astype(np.int16)
 
@@ -130,17 +151,37 @@ def draw_contacts(streams: Streams, month: int, customer_id: np.ndarray, channel
             continue
         dw = day_weights(streams, month, days, spec.weekday_weights, day_volume_cv)
         day = np.minimum(np.searchsorted(np.cumsum(dw) / dw.sum(), t[m, 0], side="right"), days - 1)
-        cdf = np.cumsum(spec.hourly_profile) / sum(spec.hourly_profile)
-        hour = np.minimum(np.searchsorted(cdf, t[m, 1], side="right"), HOURS_PER_DAY - 1)
+        hour = _hours(spec, t[m, 1], ((month - 1) * days + day) % 7)
         arrival[m] = day * SECONDS_PER_DAY + hour * SECONDS_PER_HOUR + t[m, 2] * SECONDS_PER_HOUR
         for rc, r in enumerate(reasons):
             mr = m & (reason == rc)
-            if mr.any():
+            if not mr.any():
+                continue
+            if spec.work_mean_by_interval_s is None and spec.work_cv_by_interval is None:
                 work[mr] = spec.work_mean_s * r.aht_factor * unit_work(w[mr], r.distribution, r.cv if r.cv is not None else spec.work_cv)
+                continue
+            mean = spec.work_mean_s if spec.work_mean_by_interval_s is None else spec.at(spec.work_mean_by_interval_s, arrival[mr])
+            cv = r.cv if r.cv is not None else (spec.work_cv if spec.work_cv_by_interval is None
+                                                else spec.at(spec.work_cv_by_interval, arrival[mr]))
+            work[mr] = mean * r.aht_factor * unit_work(w[mr], r.distribution, cv)
         patience[m] = (spec.patience_mean_s * patience_factor(e[m, 0, 0], spec.patience_cv)
                        if math.isfinite(spec.patience_mean_s) else math.inf)
     return ContactBatch(
         customer_id=np.asarray(customer_id, np.int64), channel=np.asarray(channel, np.int8), reason=reason,
         arrival_s=arrival, patience_s=patience, work_s=work, u=u, e=e, carried=np.zeros(n, bool),
-        potential_index=np.asarray(potential_index, np.int64),
+        potential_index=np.asarray(potential_index, np.int64), reopen_e=reopen,
     )
+
+
+def _hours(spec: DemandSpec, u: np.ndarray, weekday: np.ndarray) -> np.ndarray:
+    """Hour of the day from uniforms ``u``, by the weekday's own profile where there is one."""
+    if spec.hourly_by_weekday is None:
+        cdf = np.cumsum(spec.hourly_profile) / sum(spec.hourly_profile)
+        return np.minimum(np.searchsorted(cdf, u, side="right"), HOURS_PER_DAY - 1)
+    hour = np.empty(u.size, np.int64)
+    for w in range(7):
+        mw = weekday == w
+        if mw.any():
+            cdf = np.cumsum(spec.hourly_by_weekday[w]) / sum(spec.hourly_by_weekday[w])
+            hour[mw] = np.minimum(np.searchsorted(cdf, u[mw], side="right"), HOURS_PER_DAY - 1)
+    return hour

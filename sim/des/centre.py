@@ -5,7 +5,9 @@ service → transfer or resolution → maybe a follow-up days later), driven by 
 SimPy's own event loop; shift changes and arrivals are SimPy processes. All state lives in the
 :class:`Centre` created per call. A new contact goes to the most proficient free agent skilled for
 its channel and reason; a freed agent serves the live queue whose head has waited longest, and
-deferrable work (e-mail, social) only when no live contact waits.
+deferrable work (e-mail, social, messages left while closed) only when no live contact waits.
+A contact that reaches a live channel while it is closed never joins its queue: it comes back
+after the opening, switches channel or leaves a message (:mod:`sim.des.returns`).
 """
 
 from __future__ import annotations
@@ -19,14 +21,16 @@ import simpy
 
 from sim.des.agents import GroupFloor
 from sim.des.arrivals import patience_factor
-from sim.des.contacts import HOURS_PER_DAY, MAX_FOLLOWUPS, SECONDS_PER_DAY, SECONDS_PER_HOUR, Bot, ContactBatch, U
-from sim.des.spec import CentreSpec
+from sim.des.calendar import Calendar
+from sim.des.contacts import SECONDS_PER_DAY, Bot, ContactBatch, U
+from sim.des.returns import REPEAT, RETRIAL, RETURN, Returns
+from sim.des.shifts import Shifts
+from sim.des.spec import CentreSpec, Closed
 
 #: Live contacts still queued this long after the month ends are closed as unserved, so unstable
 #: settings (demand above capacity, no abandonment) finish in bounded time and memory.
 DRAIN_LIMIT_S = 2 * SECONDS_PER_DAY
-NEW, QUEUED, SERVING, SILENT_GONE, L2_QUEUED, DONE, ABANDONED = range(7)
-RETRIAL, REPEAT, RETURN = range(3)
+NEW, QUEUED, SERVING, SILENT_GONE, L2_QUEUED, DONE, ABANDONED, HELD, UNSERVED = range(9)
 
 
 class _Queue:
@@ -37,11 +41,12 @@ class _Queue:
         self.channel, self.realtime, self.chat, self.l2 = channel, realtime, chat, l2
 
 
-class Centre:
+class Centre(Returns, Shifts):
     """One simulated month (created per call to :func:`simulate_centre`)."""
 
     def __init__(self, batch: ContactBatch, spec: CentreSpec, days: int) -> None:
         self.env, self.b, self.spec = simpy.Environment(), batch, spec
+        self.cal = Calendar(spec)
         self.ch_of, self.reason_of = batch.channel.tolist(), batch.reason.tolist()  # hot columns as lists
         self.work_of, self.patience_of = batch.work_s.tolist(), batch.patience_s.tolist()
         self.horizon_s = days * SECONDS_PER_DAY
@@ -50,6 +55,8 @@ class Centre:
         self.queues = {(c, r): _Queue(c, ch.realtime, ch.concurrency > 1)
                        for c, ch in enumerate(chans) for r in range(spec.n_reasons)}
         self.l2_queue = _Queue(-1, True, False, l2=True)
+        self.msg_queues = {c: _Queue(c, False, False) for c, ch in enumerate(chans)
+                           if ch.realtime and ch.closed == Closed.MESSAGE}
         self.groups: list[GroupFloor] = []
         self.route: dict[tuple[int, int], list[GroupFloor]] = {key: [] for key in self.queues}
         for code, g in enumerate(spec.groups):
@@ -61,6 +68,7 @@ class Centre:
                 continue
             reasons = range(spec.n_reasons) if g.reasons is None else g.reasons
             floor.queues = [self.queues[(c, r)] for c in g.channels for r in reasons]
+            floor.queues += [self.msg_queues[c] for c in g.channels if c in self.msg_queues]
             for key in ((c, r) for c in g.channels for r in reasons):
                 self.route[key].append(floor)
         for floors in self.route.values():
@@ -71,6 +79,13 @@ class Centre:
                 "resolved", "transferred", "bot", "ctx_lost", "callback", "silent", "l2_handle", "group")
         self.r = {c: [] for c in cols}
         self.followups_beyond_month = 0
+        self.held = 0  # legs waiting for their channel to open
+        # rare per-leg facts, kept out of the per-leg lists (hot path): leg -> channel it switched to,
+        # legs that met their channel closed, legs that are messages left while it was closed
+        self.switched: dict[int, int] = {}
+        self.met_closed: set[int] = set()
+        self.messages: set[int] = set()
+        self.always_open = [table is None for table in self.cal.open]
 
     # ---- records ------------------------------------------------------------------------------
     def _new(self, row: int, attempt: int, arrival: float) -> int:
@@ -114,7 +129,7 @@ class Centre:
 
     def _bot_done(self, i: int, _ev=None) -> None:
         r, row = self.r, self.r["row"][i]
-        bot = self.spec.channels[self.b.channel[row]].bot
+        bot = self.spec.channels[self.ch_of[row]].bot
         u = self.b.u[row, 0]
         if u[U.BOT_CONTAIN] < bot.containment_by_reason[self.b.reason[row]]:
             if u[U.BOT_FALSE] < bot.false_containment:
@@ -134,21 +149,27 @@ class Centre:
     def to_human(self, i: int) -> None:
         r, b, env = self.r, self.b, self.env
         row = r["row"][i]
-        c, reason = self.ch_of[row], self.reason_of[row]
+        c, reason = self.switched.get(i, self.ch_of[row]), self.reason_of[row]
         ch = self.spec.channels[c]
+        message = i in self.messages
         if r["t_queue"][i] != r["t_queue"][i]:  # NaN: not a carried backlog item
+            if not self.always_open[c] and not message and not self.cal.is_open(c, env.now):
+                self._closed(i)
+                return
             r["t_queue"][i] = env.now
-        whole = ch.concurrency == 1
+        whole = ch.concurrency == 1 or message
         for floor in self.route[(c, reason)]:
             a = floor.take(whole)
             if a is not None:
                 self._start(i, floor, a, whole)
                 return
-        q = self.queues[(c, reason)]
+        q = self.msg_queues[c] if message else self.queues[(c, reason)]
         q.items.append(i)
         r["state"][i] = QUEUED
-        if not ch.realtime:
+        if not ch.realtime or message:
             return
+        if env.now >= self.horizon_s:
+            self._call_in(c, reason)
         attempt = r["attempt"][i]
         if math.isfinite(ch.callback_offer_wait_s):
             staffed = sum(f.on_floor for f in self.per_channel[c]) * ch.concurrency
@@ -156,7 +177,7 @@ class Centre:
                     and b.u[row, attempt, U.CALLBACK] < ch.callback_accept:
                 r["callback"][i] = True
                 return
-        patience = (self.patience_of[row] if attempt == 0
+        patience = (self.patience_of[row] if attempt == 0 and i not in self.switched
                     else ch.patience_mean_s * float(patience_factor(b.e[row, attempt, 0], ch.patience_cv)))
         if math.isfinite(patience):
             env.timeout(patience).callbacks.append(partial(self._expire, i))
@@ -166,7 +187,7 @@ class Centre:
         if r["state"][i] != QUEUED:
             return
         row = r["row"][i]
-        ch = self.spec.channels[self.b.channel[row]]
+        ch = self.spec.channels[self.switched.get(i, self.ch_of[row])]
         r["wait"][i] = self.env.now - r["t_queue"][i]
         r["abandoned"][i] = True
         if self.b.u[row, r["attempt"][i], U.SILENT] < ch.silent_abandon_share:
@@ -179,7 +200,7 @@ class Centre:
     def _start(self, i: int, floor: GroupFloor, a: int, whole: bool) -> None:
         r, env = self.r, self.env
         row = r["row"][i]
-        ch = self.spec.channels[self.ch_of[row]]
+        ch = self.spec.channels[self.switched.get(i, self.ch_of[row])]
         if r["state"][i] == SILENT_GONE:
             r["state"][i] = DONE
             env.timeout(ch.silent_detect_s).callbacks.append(partial(self._freed, floor, a, whole))
@@ -200,7 +221,7 @@ class Centre:
     def _done(self, i: int, floor: GroupFloor, a: int, whole: bool, _ev=None) -> None:
         r, b = self.r, self.b
         row, attempt = r["row"][i], r["attempt"][i]
-        ch = self.spec.channels[self.ch_of[row]]
+        ch = self.spec.channels[self.switched.get(i, self.ch_of[row])]
         u = b.u[row, attempt]
         reason = self.reason_of[row]
         p_transfer = ch.transfer_by_reason[reason] / floor.proficiency
@@ -232,11 +253,14 @@ class Centre:
         self._freed(floor, a, True)
 
     def _freed(self, floor: GroupFloor, a: int, whole: bool, _ev=None) -> None:
-        if floor.release(a, whole):
+        if floor.release(a, whole, self.env.now):
             self._find_work(floor, a)
 
     def _find_work(self, floor: GroupFloor, a: int) -> None:
         """Agent ``a`` has capacity: serve the longest-waiting live contact it may take, else park."""
+        if self.env.now >= self.close_s:  # the run is over: finish what is in hand and go
+            floor.dismiss(a, self.env.now)
+            return
         state, t_queue, empty_handed = self.r["state"], self.r["t_queue"], floor.load[a] == 0
         best = None
         for deferrable_pass in (False, True):
@@ -251,50 +275,13 @@ class Centre:
             if best is not None or empty_handed is False or self.env.now >= self.horizon_s:
                 break
         if best is None:
-            floor.park(a)
+            if self.env.now >= self.horizon_s:  # after month end nobody waits for work that will not come
+                floor.dismiss(a, self.env.now)
+            else:
+                floor.park(a)
             return
         i = best.items.popleft()
         whole = not best.chat
         floor.assign_to(a, whole)
         self._start(i, floor, a, whole)
 
-    # ---- follow-ups ---------------------------------------------------------------------------
-    def _follow_up(self, i: int, kind: int) -> None:
-        r, b = self.r, self.b
-        row, attempt = r["row"][i], r["attempt"][i] + 1
-        if attempt > MAX_FOLLOWUPS:
-            return
-        ch = self.spec.channels[b.channel[row]]
-        if kind == RETURN:
-            p, mean = 1.0, ch.bot.recontact_delay_mean_s
-        elif kind == RETRIAL:
-            p, mean = ch.retrial_probability, ch.retrial_delay_mean_s
-        else:
-            p, mean = ch.repeat_probability, ch.repeat_delay_mean_s
-        if not b.u[row, attempt, U.FOLLOWUP] < p:
-            return
-        at = self.env.now + mean * float(b.e[row, attempt, 1])
-        if at >= self.horizon_s:
-            self.followups_beyond_month += 1
-            return
-        self.env.timeout(at - self.env.now).callbacks.append(partial(self._follow_up_arrives, row, attempt))
-
-    def _follow_up_arrives(self, row: int, attempt: int, _ev=None) -> None:
-        self.to_human(self._new(row, attempt, self.env.now))  # follow-ups go straight to a human
-
-    # ---- shifts -------------------------------------------------------------------------------
-    def shifts(self):
-        hour = 0
-        while self.env.now < self.close_s:
-            if self.env.now >= self.horizon_s and not any(f.busy for f in self.groups) and not self._live_waiting():
-                return
-            for floor in self.groups:
-                for a in floor.set_staff(floor.spec.agents_by_hour[hour % HOURS_PER_DAY]):
-                    self._find_work(floor, a)
-            hour += 1
-            yield self.env.timeout(SECONDS_PER_HOUR)
-
-    def _live_waiting(self) -> bool:
-        state = self.r["state"]
-        return any(q.realtime and any(state[i] in (QUEUED, SILENT_GONE, L2_QUEUED) for i in q.items)
-                   for q in [*self.queues.values(), self.l2_queue])

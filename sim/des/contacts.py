@@ -58,6 +58,8 @@ class ContactBatch:
         e: standard exponentials, shape (n, MAX_FOLLOWUPS + 1, 2): [patience, delay] per attempt.
         carried: backlog carried from the previous month (not counted as offered again).
         potential_index: the world-draw index of the contact (surveys use it).
+        reopen_e: standard exponentials, shape (n, MAX_FOLLOWUPS + 1): per attempt, the delay of a
+            customer who met the channel closed and tries again after it opens (``None``: the mean).
     """
 
     customer_id: np.ndarray
@@ -70,6 +72,7 @@ class ContactBatch:
     e: np.ndarray
     carried: np.ndarray
     potential_index: np.ndarray
+    reopen_e: np.ndarray | None = None
 
     def __len__(self) -> int:
         return int(self.customer_id.size)
@@ -89,11 +92,19 @@ class ContactBatch:
         return ContactBatch.simple([], [], [], [], [], [])
 
     def take(self, idx: np.ndarray) -> "ContactBatch":
-        return ContactBatch(**{f.name: getattr(self, f.name)[idx] for f in fields(self)})
+        return ContactBatch(**{f.name: None if getattr(self, f.name) is None else getattr(self, f.name)[idx]
+                               for f in fields(self)})
 
     @staticmethod
     def concat(a: "ContactBatch", b: "ContactBatch") -> "ContactBatch":
-        return ContactBatch(**{f.name: np.concatenate([getattr(a, f.name), getattr(b, f.name)]) for f in fields(a)})
+        def join(name: str):
+            x, y = getattr(a, name), getattr(b, name)
+            if x is None and y is None:
+                return None
+            if x is None or y is None:  # one side without reopen draws: the mean delay (factor 1)
+                x, y = (np.ones((len(a), MAX_FOLLOWUPS + 1)) if x is None else x), (np.ones((len(b), MAX_FOLLOWUPS + 1)) if y is None else y)
+            return np.concatenate([x, y])
+        return ContactBatch(**{f.name: join(f.name) for f in fields(a)})
 
 
 @dataclass(frozen=True)
@@ -102,9 +113,14 @@ class ContactRecords:
     arrivals and follow-ups in time order). ``issue`` points to the batch row of the original
     contact; ``attempt`` is 0 for it and counts follow-ups.
 
-    Waits are measured from joining a human queue (after any bot session). ``offered`` marks
-    contacts that reached a human queue (DESIGN.md); a deferrable contact still waiting when the
-    month closed is ``backlog`` (neither answered nor abandoned) and is carried to next month.
+    Waits are measured from joining a human queue (after any bot session; ``queued_s``, NaN for a
+    leg that never joined one). ``offered`` marks contacts that reached a human queue (DESIGN.md);
+    a deferrable contact (or a message left while a live channel was closed) still waiting when the
+    month closed is ``backlog`` (neither answered nor abandoned) and is carried to next month. A live
+    contact still waiting when the run ends is ``unserved_at_close``: neither answered nor abandoned.
+    ``met_closed`` legs arrived while their channel was closed and joined later (``closed: retry``
+    or ``message``) or elsewhere (``switched``; ``channel`` is then where it was served and
+    ``channel_tried`` where the customer first went).
     """
 
     customer_id: np.ndarray
@@ -130,6 +146,25 @@ class ContactRecords:
     unserved_at_close: np.ndarray
     l2_handle_s: np.ndarray
     group: np.ndarray  # index of the agent group that served the first leg (−1: none)
+    queued_s: np.ndarray  # when the leg joined a human queue (NaN: never did)
+    channel_tried: np.ndarray  # the channel the customer went to (differs from ``channel`` when switched)
+    met_closed: np.ndarray
+    switched: np.ndarray
+    message: np.ndarray
+    presence: "Presence | None" = None  # agents' time on the floor (for occupancy)
 
     def __len__(self) -> int:
         return int(self.customer_id.size)
+
+
+@dataclass(frozen=True)
+class Presence:
+    """Agents' time on the floor as simulated: one row per stretch an agent was present.
+
+    Includes time spent finishing a contact after the shift ended, and after month end working off
+    the month's queue; so busy time never exceeds it.
+    """
+
+    group: np.ndarray
+    start_s: np.ndarray
+    end_s: np.ndarray

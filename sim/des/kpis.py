@@ -2,10 +2,13 @@
 
 Intervals are intervals of the day (e.g. 09:00–09:15) pooled over the days of the month: the view
 a planner reads. A contact belongs to the interval in which it joined the human queue (its arrival,
-for contacts without a bot); agent busy time is split across the intervals it overlaps. Occupancy
-counts chat slots: busy slot-seconds / (staffed agent-seconds × concurrency); a multi-skilled
-group's staffed time is shared equally among its channels. ``interval_min=1440`` gives one row
-per channel for the month.
+for contacts without a bot); a contact that met its channel closed is counted in ``closed_contacts``
+at the interval it arrived. Agent busy time and agents' time on the floor (as simulated: including
+a contact finished after the shift, and the month's queue worked off after month end) are split
+across the intervals they overlap, so occupancy never exceeds 100 %. Occupancy counts chat slots:
+busy slot-seconds / (staffed agent-seconds × concurrency); a multi-skilled group's busy time counts
+for the channel it served and its idle time is shared equally among its channels.
+``interval_min=1440`` gives one row per channel for the month.
 """
 
 from __future__ import annotations
@@ -24,20 +27,57 @@ def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     return out
 
 
-def _busy(rec: ContactRecords, key_of, length_s: float, per_day: int, size: int, mask: np.ndarray, duration: np.ndarray) -> np.ndarray:
-    busy = np.zeros(size)
-    if not mask.any():
-        return busy
-    s = rec.service_start_s[mask]
-    e = s + duration[mask]
-    first = np.floor(s / length_s).astype(np.int64)
-    span = int((np.floor(e / length_s).astype(np.int64) - first).max())
-    base = key_of[mask]
+def _spread(start: np.ndarray, end: np.ndarray, base: np.ndarray, length_s: float, per_day: int, size: int) -> np.ndarray:
+    """Seconds of [start, end) per (base + interval of the day), pooled over days."""
+    out = np.zeros(size)
+    if not start.size:
+        return out
+    first = np.floor(start / length_s).astype(np.int64)
+    span = int((np.floor(end / length_s).astype(np.int64) - first).max())
     for j in range(span + 1):
         idx = first + j
-        overlap = np.clip(np.minimum(e, (idx + 1) * length_s) - np.maximum(s, idx * length_s), 0, None)
-        np.add.at(busy, base + (idx % per_day), overlap)
-    return busy
+        overlap = np.clip(np.minimum(end, (idx + 1) * length_s) - np.maximum(start, idx * length_s), 0, None)
+        np.add.at(out, base + (idx % per_day), overlap)
+    return out
+
+
+def _busy(rec: ContactRecords, key_of, length_s: float, per_day: int, size: int, mask: np.ndarray, duration: np.ndarray) -> np.ndarray:
+    s = rec.service_start_s[mask]
+    return _spread(s, s + duration[mask], key_of[mask], length_s, per_day, size)
+
+
+def _staffed(rec: ContactRecords, spec: CentreSpec, days: int, length_s: float, per_day: int, n_ch: int,
+             l1: np.ndarray) -> np.ndarray:
+    """Staffed agent-seconds per (channel, interval) x the channel's concurrency (slot-seconds)."""
+    size = n_ch * per_day
+    staffed = np.zeros(size)
+    concurrency = np.array([c.concurrency for c in spec.channels], float)
+    if rec.presence is None:  # records without presence: the schedule, shared equally
+        for g in spec.groups:
+            if g.level != 1 or not g.channels:
+                continue
+            per_minute = np.repeat(np.asarray(g.agents_by_hour, float), 60).reshape(per_day, -1).sum(axis=1) * 60.0 * days
+            for c in g.channels:
+                staffed[c * per_day:(c + 1) * per_day] += per_minute / len(g.channels) * concurrency[c]
+        return staffed
+    p = rec.presence
+    for code, g in enumerate(spec.groups):
+        if g.level != 1 or not g.channels:
+            continue
+        m = p.group == code
+        present = _spread(p.start_s[m], p.end_s[m], np.zeros(int(m.sum()), np.int64), length_s, per_day, per_day)
+        slots = max(int(concurrency[c]) for c in g.channels)
+        served = l1 & (rec.group == code)
+        agent_busy = {}
+        for c in g.channels:
+            mc = served & (rec.channel == c)
+            whole = 1.0 if concurrency[c] == 1 else 1.0 / slots  # a chat holds one of the agent's slots
+            agent_busy[c] = _busy(rec, np.zeros(len(rec), np.int64), length_s, per_day, per_day, mc,
+                                  np.nan_to_num(rec.handle_s)) * whole
+        idle = np.maximum(0.0, present - sum(agent_busy.values()))
+        for c in g.channels:
+            staffed[c * per_day:(c + 1) * per_day] += (agent_busy[c] + idle / len(g.channels)) * concurrency[c]
+    return staffed
 
 
 def interval_kpis(rec: ContactRecords, spec: CentreSpec | list[QueueSpec], days: int, interval_min: int = 60) -> dict:
@@ -53,13 +93,13 @@ def interval_kpis(rec: ContactRecords, spec: CentreSpec | list[QueueSpec], days:
     per_day = int(SECONDS_PER_DAY // length_s)
     n_ch = len(spec.channels)
     ch = rec.channel.astype(np.intp)
-    joined = np.where(np.isnan(rec.service_start_s) | np.isnan(rec.wait_s), rec.arrival_s, rec.service_start_s - rec.wait_s)
-    slot = ((np.where(np.isnan(joined), rec.arrival_s, joined) % SECONDS_PER_DAY) // length_s).astype(np.intp)
-    key = ch * per_day + slot
+    joined = np.where(np.isnan(rec.queued_s), rec.arrival_s, rec.queued_s)
+    key = ch * per_day + ((joined % SECONDS_PER_DAY) // length_s).astype(np.intp)
+    tried = rec.channel_tried.astype(np.intp) * per_day + ((rec.arrival_s % SECONDS_PER_DAY) // length_s).astype(np.intp)
     size = n_ch * per_day
 
-    def count(mask: np.ndarray) -> np.ndarray:
-        return np.bincount(key[mask], minlength=size).astype(float)
+    def count(mask: np.ndarray, by: np.ndarray = key) -> np.ndarray:
+        return np.bincount(by[mask], minlength=size).astype(float)
 
     def total(mask: np.ndarray, values: np.ndarray) -> np.ndarray:
         return np.bincount(key[mask], weights=values[mask], minlength=size)
@@ -68,19 +108,13 @@ def interval_kpis(rec: ContactRecords, spec: CentreSpec | list[QueueSpec], days:
     thresholds = np.array([c.sl_threshold_s for c in spec.channels])
     within = ans & (rec.wait_s <= thresholds[ch]) if len(rec) else ans
     offered, answered = count(off), count(ans)
-    abandoned, backlog = count(off & rec.abandoned), count(off & rec.backlog)
+    abandoned, backlog, unserved = count(off & rec.abandoned), count(off & rec.backlog), count(off & rec.unserved_at_close)
     within_n, waited = count(within), count(off & (rec.wait_s > 0))
     wait_sum, handle_sum = total(ans, rec.wait_s), total(ans, rec.handle_s)
 
     l1 = ans & ~np.isnan(rec.handle_s)
     busy = _busy(rec, ch * per_day, length_s, per_day, size, l1, np.nan_to_num(rec.handle_s))
-    staffed = np.zeros(size)
-    for g in spec.groups:
-        if g.level != 1 or not g.channels:
-            continue
-        per_minute = np.repeat(np.asarray(g.agents_by_hour, float), 60).reshape(per_day, -1).sum(axis=1) * 60.0 * days
-        for c in g.channels:
-            staffed[c * per_day:(c + 1) * per_day] += per_minute / len(g.channels) * spec.channels[c].concurrency
+    staffed = _staffed(rec, spec, days, length_s, per_day, n_ch, l1)
 
     bot_count = {name: count(rec.bot == value) for name, value in
                  (("bot_contained", Bot.CONTAINED), ("bot_false_contained", Bot.FALSE_CONTAINED),
@@ -88,7 +122,9 @@ def interval_kpis(rec: ContactRecords, spec: CentreSpec | list[QueueSpec], days:
     return {
         "channel_code": np.repeat(np.arange(n_ch), per_day),
         "interval_start_min": np.tile(np.arange(per_day) * interval_min, n_ch),
-        "offered": offered, "answered": answered, "abandoned": abandoned, "backlog": backlog,
+        "offered": offered, "answered": answered, "abandoned": abandoned, "backlog": backlog, "unserved": unserved,
+        "closed_contacts": count(rec.met_closed, tried), "switched": count(rec.switched, tried),
+        "messages": count(off & rec.message & ~rec.carried),
         "answered_within_sl": within_n, "waited": waited,
         "wait_answered_s_sum": wait_sum, "handle_answered_s_sum": handle_sum,
         "busy_s": busy, "staffed_s": staffed,

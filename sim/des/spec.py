@@ -9,8 +9,19 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from enum import IntEnum
 
 from sim.des.contacts import HOURS_PER_DAY
+
+MINUTES_PER_DAY = 1440
+
+
+class Closed(IntEnum):
+    """What a customer does who reaches a live channel's human queue while it is closed."""
+
+    RETRY = 0  # tries again after the channel opens (after a random delay)
+    SWITCH = 1  # goes to another channel that is open now (else retries)
+    MESSAGE = 2  # leaves a message: deferrable work for the channel's agents once it opens
 
 
 @dataclass(frozen=True)
@@ -51,6 +62,11 @@ class ChannelSpec:
     bot: BotSpec | None = None
     cost_per_contact_usd: float = 0.0
     bot_cost_per_session_usd: float = 0.0
+    open_by_interval: tuple[bool, ...] | None = None  # 7 x intervals of the day, Monday first; None: open
+    #                                                   where level-1 agents are scheduled (always, if never)
+    closed: Closed = Closed.RETRY
+    closed_retry_delay_mean_s: float = 1800.0  # exponential delay after the opening
+    closed_switch_to: int | None = None  # channel code for Closed.SWITCH
 
 
 @dataclass(frozen=True)
@@ -64,10 +80,13 @@ class GroupSpec:
     level: int = 1  # 2 = the escalation pool (serves transfers only)
     reasons: tuple[int, ...] | None = None  # None = every reason
     cost_per_handled_contact_usd: float = 0.0  # an outsourced partner's price
+    agents_by_interval: tuple[int, ...] | None = None  # 7 x intervals of the day (Monday first); overrides by hour
 
     def __post_init__(self) -> None:
         if len(self.agents_by_hour) != HOURS_PER_DAY or min(self.agents_by_hour) < 0:
             raise ValueError(f"group {self.name}: agents_by_hour needs {HOURS_PER_DAY} values >= 0")
+        if self.agents_by_interval is not None and (len(self.agents_by_interval) % 7 or min(self.agents_by_interval) < 0):
+            raise ValueError(f"group {self.name}: agents_by_interval needs 7 x intervals-of-the-day values >= 0")
         if self.proficiency <= 0:
             raise ValueError(f"group {self.name}: proficiency must be > 0")
 
@@ -81,6 +100,22 @@ class CentreSpec:
     n_reasons: int = 1
     l2_work_factor: float = 1.5
     l2_fcr: float = 0.9
+    interval_min: int = 60  # the schedule's resolution: staffing and opening hours change on this grid
+    first_weekday: int = 0  # weekday of the month's day 0 (0 = Monday)
+
+    def __post_init__(self) -> None:
+        if self.interval_min not in (15, 30, 60):
+            raise ValueError(f"interval_min must be 15, 30 or 60, got {self.interval_min}")
+        week = 7 * MINUTES_PER_DAY // self.interval_min
+        for g in self.groups:
+            if g.agents_by_interval is not None and len(g.agents_by_interval) != week:
+                raise ValueError(f"group {g.name}: agents_by_interval needs {week} values (7 days x {self.interval_min}-minute intervals)")
+        for c, ch in enumerate(self.channels):
+            if ch.open_by_interval is not None and len(ch.open_by_interval) != week:
+                raise ValueError(f"channel {c}: open_by_interval needs {week} values (7 days x {self.interval_min}-minute intervals)")
+            if ch.closed == Closed.SWITCH and not (ch.closed_switch_to is not None and 0 <= ch.closed_switch_to < len(self.channels)
+                                                    and ch.closed_switch_to != c):
+                raise ValueError(f"channel {c}: closed=SWITCH needs another channel's code in closed_switch_to")
 
 
 @dataclass(frozen=True)

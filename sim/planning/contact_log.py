@@ -40,9 +40,9 @@ def simulate_log(scenario_path: str | Path, months: int = 1, seed: int | None = 
     names = [r.name for r in sc.reasons] or ["general"]
     rows = []
     for month, rec in run_arm_records(sc, replication, seed if seed is not None else sc.seed):
-        keep = rec.offered & ~rec.backlog & ~rec.carried
+        keep = rec.offered & ~rec.backlog & ~rec.carried & ~rec.unserved_at_close  # contacts that ended in the month
         start = (month - 1) * sc.days_per_month * SECONDS_PER_DAY
-        joined = np.where(np.isnan(rec.service_start_s), rec.arrival_s, rec.service_start_s - rec.wait_s)
+        joined = np.where(np.isnan(rec.service_start_s), rec.queued_s, rec.service_start_s - rec.wait_s)
         rows.append(pd.DataFrame({
             "timestamp": [MONDAY + dt.timedelta(seconds=float(t)) for t in (start + joined[keep])],
             "channel": [list(Channel)[c].value for c in rec.channel[keep]],

@@ -1,9 +1,11 @@
 """Staffing plans: the fewest agents per channel and hour that meet a service-level target.
 
 First guess per hour from Erlang A (Erlang C without abandonment) at the hour's expected offered
-load: bots thin the arrivals by their containment, chat concurrency multiplies servers and
-inflates handle time. Then the plan is simulated with every feature of the scenario (reasons,
-follow-ups, skills, day-level swings…) and, while a channel's monthly service level misses its
+load and handle time (``aht_profile_s`` where given): bots thin the arrivals by their containment,
+chat concurrency multiplies servers and inflates handle time. Hours without demand get no agent,
+so the channel stays closed there (its opening hours default to the staffed hours). Then the plan
+is simulated with every feature of the scenario (reasons, follow-ups, skills, day-level swings…)
+and, while a channel's monthly service level misses its
 target in more than 5 % of replications, one agent is added in that channel's worst open hour.
 """
 
@@ -19,6 +21,7 @@ import numpy as np
 from sim.des.erlang import erlang_a, erlang_c
 from sim.run.experiment import Experiment, run_experiment
 from sim.scenario import Problem, Scenario, ScenarioError, load_scenario
+from sim.scenario.schedule import WEEKDAYS, floor_by_interval
 from sim.types import Channel
 
 TARGET = re.compile(r"^\s*(\w+)\s*:\s*(\d+(?:\.\d+)?)\s*/\s*(\d+(?:\.\d+)?)\s*$")
@@ -35,6 +38,7 @@ class StaffingPlan:
     rounds: int
     cost_usd_per_month: float
     current_cost_usd_per_month: float
+    today: dict[Channel, tuple[int, ...]] = None  # agents on the floor per hour today
 
 
 def parse_targets(text: str, sc: Scenario) -> dict[Channel, tuple[float, float]]:
@@ -66,8 +70,10 @@ def hourly_arrivals_per_s(sc: Scenario, ch: Channel) -> np.ndarray:
     cfg = sc.channels.configured()[ch]
     share = sc.customers.channel_mix.shares().get(ch, 0.0)
     per_day = sc.customers.initial * sc.customers.contact_rate_per_month * share / sc.days_per_month
-    profile = np.asarray(cfg.hourly_profile, float)
-    rate = per_day * profile / profile.sum() / 3600.0
+    week = np.asarray(cfg.weekday_weights, float)
+    days = [np.asarray(cfg.hourly_profile_by_weekday.get(d, cfg.hourly_profile), float) for d in WEEKDAYS]
+    profile = sum(w * p / p.sum() for w, p in zip(week, days)) / week.sum()  # the mean day
+    rate = per_day * profile / 3600.0
     if cfg.bot is not None:
         shares = {r.name: r.share for r in sc.reasons} or {"general": 1.0}
         total = sum(shares.values())
@@ -80,10 +86,12 @@ def erlang_first_guess(sc: Scenario, ch: Channel, target: tuple[float, float]) -
     cfg = sc.channels.configured()[ch]
     factor = sum(r.share * r.aht_factor for r in sc.reasons) / sum(r.share for r in sc.reasons) if sc.reasons else 1.0
     k = cfg.concurrency
-    aht = cfg.aht_mean_s * factor * (1.0 + cfg.concurrency_handle_inflation * (k - 1))
+    by_hour = (np.full(24, cfg.aht_mean_s) if cfg.aht_profile_s is None
+               else np.asarray(cfg.aht_profile_s, float).reshape(24, -1).mean(axis=1))
     sl, threshold = target
     plan = []
-    for lam in hourly_arrivals_per_s(sc, ch):
+    for lam, aht_h in zip(hourly_arrivals_per_s(sc, ch), by_hour):
+        aht = aht_h * factor * (1.0 + cfg.concurrency_handle_inflation * (k - 1))
         if lam <= 0:
             plan.append(0)
             continue
@@ -98,9 +106,18 @@ def erlang_first_guess(sc: Scenario, ch: Channel, target: tuple[float, float]) -
     return tuple(plan)
 
 
+def floor_agents_by_hour(sc: Scenario, ch: Channel) -> tuple[int, ...]:
+    """A channel's own agents on the floor per hour today (a shift plan: its weekly mean, rounded)."""
+    cfg = sc.channels.configured()[ch]
+    if cfg.schedule is None:
+        return tuple(cfg.agents_by_hour)
+    weekly = np.asarray(floor_by_interval(cfg.schedule, sc.interval_min, sc.costs.shrinkage), float)
+    return tuple(int(x) for x in np.floor(weekly.reshape(7, 24, -1).mean(axis=(0, 2)) + 0.5))
+
+
 def with_plan(sc: Scenario, plan: dict[Channel, tuple[int, ...]]) -> Scenario:
-    channels = sc.channels.model_copy(update={ch.value: sc.channels.configured()[ch].model_copy(update={"agents_by_hour": p})
-                                              for ch, p in plan.items()})
+    channels = sc.channels.model_copy(update={ch.value: sc.channels.configured()[ch].model_copy(
+        update={"agents_by_hour": p, "schedule": None}) for ch, p in plan.items()})
     return sc.model_copy(update={"channels": channels, "investment": None, "horizon_months": 1})
 
 
@@ -130,7 +147,7 @@ def plan_staffing(path: str | Path, target_text: str, replications: int = 20, se
             plan[ch][worst] += 1
     final = {ch: tuple(p) for ch, p in plan.items()}
     return StaffingPlan(targets, first, final, met, level, rounds, with_plan(sc, final).labor_cost_usd_per_month(),
-                        sc.labor_cost_usd_per_month())
+                        sc.labor_cost_usd_per_month(), {ch: floor_agents_by_hour(sc, ch) for ch in targets})
 
 
 def _sl_at(run, ch_code: int, threshold: float) -> float:
@@ -162,7 +179,7 @@ def plan_investment_yaml(sc_path: str | Path, result: StaffingPlan, name: str = 
              "# Hours where the plan is below today's schedule are not removed here (a saving to decide separately).",
              f"extends: {Path(sc_path).resolve()}", f"name: {name}", "investment:", f"  name: {name}", "  levers:"]
     for ch, plan in result.plan.items():
-        current = np.asarray(sc.channels.configured()[ch].agents_by_hour)
+        current = np.asarray(floor_agents_by_hour(sc, ch))
         extra = np.maximum(0, np.asarray(plan) - current)
         if extra.any():
             lines.append(f"    - {{type: staffing, channel: {ch.value}, extra_by_hour: {extra.tolist()}}}")

@@ -19,7 +19,7 @@ import pandas as pd
 
 from sim.appraisal.compare import HORIZONS, comparison, tei_summary
 from sim.present import charts as plots
-from sim.present.text import money, months
+from sim.present.text import instability_text, money, months
 from sim.scenario import Problem, ScenarioError
 
 #: (label, metric or callable, low, high, FACTS reference): the validation panel's bands.
@@ -171,10 +171,12 @@ def build_report(results_dir: str | Path, out: str | Path | None = None) -> Path
     m = res["manifest"]
     images = "".join(f"<figure><img alt='{name}' src='{_png(f)}'></figure>" for name, f in charts(res).items())
     best = str(ranked["arm"].iloc[0]) if not ranked.empty else None
+    note = instability_text(res["runs"])
+    unstable = f"<p class='warn'><b>Unstable months:</b> {html.escape(note)}</p>" if note else ""
     page = f"""<!doctype html><html><head><meta charset="utf-8"><title>Business case: {html.escape(m['scenario']['name'])}</title>
 <style>{CSS}</style></head><body data-broken-images="unknown">
 <h1>Business case — {html.escape(m['scenario']['name'])}</h1>
-<p class="headline">{headline(res, ranked)}</p>
+<p class="headline">{headline(res, ranked)}</p>{unstable}
 <p class="note">Run {html.escape(m['run_id'])}, seed {m['root_seed']}, {m['replications']} replications, horizon
 {m['scenario']['horizon_months']} months, discount {m['scenario']['discount_rate_annual']:.0%}/yr (annual effective).
 Every band shows the spread over replications; one replication means no uncertainty estimate.</p>

@@ -81,6 +81,17 @@ def print_comparison(console: Console, result) -> None:
                       f"{result.crn_factor:,.0f}x less variance than independent runs would")
 
 
+def instability_text(runs) -> str | None:
+    """One sentence on simulated months that ended with live contacts unserved (None if there were none)."""
+    if "unstable_months" not in runs or not runs["unstable_months"].sum():
+        return None
+    per_arm = runs.groupby("arm", observed=True, sort=False)["unstable_months"].sum()
+    arms = ", ".join(f"{arm}: {int(n)}" for arm, n in per_arm.items() if n)
+    return (f"{int(per_arm.sum())} simulated months ended with live contacts still unserved 2 days after month end "
+            f"(demand above capacity; by arm: {arms}). Their KPIs are not steady-state figures: unserved contacts "
+            "are counted in unserved_<channel> (monthly.parquet), not as abandons.")
+
+
 def print_run(out: Console, result) -> None:
     """The operations table and the business case of ``sim run``."""
     exp = result.experiment
@@ -91,6 +102,8 @@ def print_run(out: Console, result) -> None:
         ops.add_column(escape(str(arm)), justify="right")
     for c in (c for c in result.operations.columns if c != "arm"):
         values = result.operations[c]
+        if c.startswith("unserved") and not values.any():
+            continue
         cells = [f"{v:.1%}" if c.startswith(("service_level", "abandon_rate", "occupancy", "monthly_churn"))
                  else (f"{v:,.0f}" if abs(v) >= 100 else f"{v:.2f}") for v in values]
         ops.add_row(c.removesuffix("_mean").replace("_", " "), *cells)
@@ -136,11 +149,12 @@ def print_staffing(out: Console, result, current, reps: int) -> None:
     """The plan of ``sim staffing``: today, the Erlang guess and the confirmed plan per hour."""
     t = Table(title=f"Staffing plan (agents on the floor by hour of day), confirmed by {reps} simulated months")
     t.add_column("channel / hour")
-    hours = [h for h in range(24) if any(p[h] or current[c].agents_by_hour[h] for c, p in result.plan.items())]
+    today = result.today or {c: current[c].agents_by_hour for c in result.plan}
+    hours = [h for h in range(24) if any(p[h] or today[c][h] for c, p in result.plan.items())]
     for h in hours:
         t.add_column(f"{h:02d}", justify="right")
     for ch, plan in result.plan.items():
-        t.add_row(f"{ch.value} today", *[str(current[ch].agents_by_hour[h]) for h in hours])
+        t.add_row(f"{ch.value} today", *[str(today[ch][h]) for h in hours])
         t.add_row(f"{ch.value} Erlang", *[str(result.first_guess[ch][h]) for h in hours])
         t.add_row(f"[bold]{ch.value} plan[/]", *[str(plan[h]) for h in hours])
     out.print(t)

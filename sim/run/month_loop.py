@@ -25,7 +25,8 @@ from sim.streams import Stream, Streams
 from sim.types import Arm
 
 CHANNEL_METRICS = ("offered", "service_level", "asa_s", "abandon_rate", "p_wait", "aht_s", "occupancy", "backlog",
-                   "bot_sessions", "contained", "bot_dead_ends", "transferred", "followups", "callbacks")
+                   "bot_sessions", "contained", "bot_dead_ends", "transferred", "followups", "callbacks", "unserved",
+                   "closed_contacts")
 
 
 @dataclass
@@ -109,10 +110,12 @@ def prevent(sc: Scenario, streams: Streams, month: int, fresh: ContactBatch, fx:
 
 
 def carry_backlog(batch: ContactBatch, rec: ContactRecords, days: int) -> ContactBatch:
-    """Deferrable contacts still waiting at month end, re-timed to wait on into next month."""
+    """Deferrable contacts (and messages left while a channel was closed) still waiting at month end,
+    re-timed to wait on into next month."""
     rows = rec.issue[rec.backlog]
     carried = batch.take(rows)
-    return dataclasses.replace(carried, arrival_s=rec.arrival_s[rec.backlog] - days * 86_400.0,
+    joined = np.where(np.isnan(rec.queued_s), rec.arrival_s, rec.queued_s)  # a message waits from the opening
+    return dataclasses.replace(carried, arrival_s=joined[rec.backlog] - days * 86_400.0,
                                carried=np.ones(rows.size, bool))
 
 
@@ -164,7 +167,7 @@ def run_arm(scenario: Scenario, investment: Investment | None, replication: int,
                                reasons, sc.day_volume_cv)
         fresh, side, deflected, prevented = prevent(sc, streams, month, wanted, fx)
         batch = ContactBatch.concat(carry, fresh) if len(carry) else fresh
-        spec = centre_spec(sc, fx)
+        spec = centre_spec(sc, fx, month)
         rec = simulate_centre(batch, spec, days)
         if keep_records is not None:
             keep_records.append((month, rec))
@@ -206,7 +209,7 @@ def run_arm(scenario: Scenario, investment: Investment | None, replication: int,
         put("prevented", month, float(prevented))
         put("recovery_credits", month, float(xp.credits))
         put("unserved_at_close", month, float(rec.unserved_at_close.sum()))
-        if rec.unserved_at_close.any():
+        if (rec.unserved_at_close & rec.offered).any():  # still queued when the run ended: demand above capacity
             unstable.append(month)
 
         month_kpis = interval_kpis(rec, spec, days, 1440)

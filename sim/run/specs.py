@@ -15,8 +15,10 @@ import numpy as np
 from sim.des import BotSpec, CentreSpec, ChannelSpec, ContactRecords, DemandSpec, GroupSpec
 from sim.des.arrivals import ReasonSpec
 from sim.des.contacts import Bot
+from sim.des.spec import Closed
 from sim.levers import MonthEffects
 from sim.scenario import Scenario
+from sim.scenario.schedule import WEEKDAYS, floor_by_interval, open_by_interval
 from sim.types import Channel
 
 CHANNELS = list(Channel)
@@ -31,8 +33,11 @@ def demand_specs(sc: Scenario) -> list[DemandSpec]:
             out.append(DemandSpec((1.0,) * 24, 1.0, 1.0, math.inf))
         else:
             patience = math.inf if cfg.patience_mean_s is None else cfg.patience_mean_s
+            by_day = cfg.hourly_profile_by_weekday
             out.append(DemandSpec(tuple(cfg.hourly_profile), cfg.aht_mean_s, cfg.aht_cv, patience,
-                                  tuple(cfg.weekday_weights), cfg.patience_cv))
+                                  tuple(cfg.weekday_weights), cfg.patience_cv,
+                                  tuple(tuple(by_day.get(d, cfg.hourly_profile)) for d in WEEKDAYS) if by_day else None,
+                                  cfg.aht_profile_s, cfg.aht_cv_profile))
     return out
 
 
@@ -58,6 +63,7 @@ def _channel(sc: Scenario, ch: Channel, multiplier: float, fcr_gain: float, fx: 
                       b.opt_out_share, b.session_s, b.context_handoff, b.no_context_handle_increase,
                       b.recontact_delay_days * SECONDS_PER_DAY)
     callback = cfg.callback
+    opening = None if cfg.open_hours is None else open_by_interval(cfg.open_hours, sc.interval_min)
     return ChannelSpec(
         sl_threshold_s=cfg.sl_threshold_s, fcr_by_reason=fcr, realtime=not ch.deferrable,
         patience_mean_s=math.inf if cfg.patience_mean_s is None else cfg.patience_mean_s, patience_cv=cfg.patience_cv,
@@ -70,10 +76,21 @@ def _channel(sc: Scenario, ch: Channel, multiplier: float, fcr_gain: float, fx: 
         repeat_probability=cfg.repeat_probability, repeat_delay_mean_s=cfg.repeat_delay_mean_days * SECONDS_PER_DAY,
         bot=bot, cost_per_contact_usd=cfg.cost_per_contact_usd,
         bot_cost_per_session_usd=cfg.bot.cost_per_session_usd if cfg.bot and ch not in fx.bots else 0.0,
+        open_by_interval=opening, closed=Closed[cfg.closed.upper()], closed_retry_delay_mean_s=cfg.closed_retry_delay_mean_s,
+        closed_switch_to=None if cfg.closed_switch_to is None else CHANNELS.index(cfg.closed_switch_to),
     )
 
 
-def centre_spec(sc: Scenario, fx: MonthEffects | None = None) -> CentreSpec:
+def _group(sc: Scenario, name: str, channels: tuple[int, ...], cfg, **kw) -> GroupSpec:
+    """A scheduled group: by hour, or by interval of the week from its shift plan."""
+    if cfg.schedule is None:
+        return GroupSpec(name, channels, tuple(cfg.agents_by_hour), **kw)
+    weekly = floor_by_interval(cfg.schedule, sc.interval_min, sc.costs.shrinkage)
+    hourly = np.asarray(weekly, float).reshape(7, 24, -1).mean(axis=(0, 2))  # informative only: the DES reads weekly
+    return GroupSpec(name, channels, tuple(int(x) for x in np.floor(hourly + 0.5)), agents_by_interval=weekly, **kw)
+
+
+def centre_spec(sc: Scenario, fx: MonthEffects | None = None, month: int = 1) -> CentreSpec:
     """The centre in one month: the scenario's channels and groups, changed by the month's effects."""
     fx = fx or MonthEffects()
     channels, groups = [], []
@@ -81,17 +98,18 @@ def centre_spec(sc: Scenario, fx: MonthEffects | None = None) -> CentreSpec:
     for code, ch in enumerate(CHANNELS):
         channels.append(_channel(sc, ch, fx.handle_multiplier[ch], fx.fcr_gain[ch], fx))
         cfg = sc.channels.configured().get(ch)
-        if cfg is not None and any(cfg.agents_by_hour):
-            groups.append(GroupSpec(ch.value, (code,), tuple(cfg.agents_by_hour)))
+        if cfg is not None and any(cfg.cost_agents_by_hour(0.0)):
+            groups.append(_group(sc, ch.value, (code,), cfg))
     for g in sc.agent_groups:
         reasons = None if g.reasons is None else tuple(names.index(n) for n in g.reasons)
-        groups.append(GroupSpec(f"group:{g.name}", tuple(CHANNELS.index(c) for c in g.channels),
-                                tuple(g.agents_by_hour), g.proficiency, g.level, reasons))
+        groups.append(_group(sc, f"group:{g.name}", tuple(CHANNELS.index(c) for c in g.channels), g,
+                             proficiency=g.proficiency, level=g.level, reasons=reasons))
     for x in fx.extra_groups:
         groups.append(GroupSpec(x.name, tuple(CHANNELS.index(c) for c in x.channels), x.agents_by_hour, x.proficiency,
                                 cost_per_handled_contact_usd=x.cost_per_handled_contact_usd))
     return CentreSpec(tuple(channels), tuple(groups), max(1, len(sc.reasons)),
-                      sc.escalation.l2_handle_factor, sc.escalation.l2_fcr)
+                      sc.escalation.l2_handle_factor, sc.escalation.l2_fcr, sc.interval_min,
+                      ((month - 1) * sc.days_per_month) % 7)
 
 
 def variable_cost_usd(rec: ContactRecords, spec: CentreSpec) -> float:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from sim.scenario.schedule import OpenHours, ScheduleConfig, Weekday
 from sim.types import Channel
 
 Prob = Annotated[float, Field(ge=0.0, le=1.0)]
@@ -18,10 +19,25 @@ Hours24 = Annotated[tuple[NonNeg, ...], Field(min_length=24, max_length=24)]
 Week7 = Annotated[tuple[NonNeg, ...], Field(min_length=7, max_length=7)]
 Agents24 = Annotated[tuple[Annotated[int, Field(ge=0, le=100_000)], ...], Field(min_length=24, max_length=24)]
 Name = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_\-]+$")]
+DayProfile = Annotated[tuple[Annotated[float, Field(gt=0)], ...], Field(
+    min_length=24, max_length=96, description="one value per interval of the day: 24 (hours), 48 (30 min) or 96 (15 min)")]
 
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class _Staffed(_Frozen):
+    """Agents on the floor: ``agents_by_hour`` (shorthand) or a shift ``schedule`` (one of them)."""
+
+    def cost_agents_by_hour(self, shrinkage: float) -> tuple[float, ...]:
+        """Floor agents per hour as the labour-cost formula reads them (which grosses up for shrinkage):
+        ``agents_by_hour``, or a schedule's paid heads × (1 − shrinkage), so its cost is the paid shift hours."""
+        if self.schedule is None:
+            return tuple(float(a) for a in (self.agents_by_hour or (0,) * 24))
+        from sim.scenario.schedule import paid_heads_by_hour
+
+        return tuple(h * (1.0 - shrinkage) for h in paid_heads_by_hour(self.schedule))
 
 
 class BotConfig(_Frozen):
@@ -45,14 +61,23 @@ class CallbackConfig(_Frozen):
     accept_probability: Prob
 
 
-class ChannelConfig(_Frozen):
-    """One channel: demand shape, work content, patience, staffing, targets and features."""
+class ChannelConfig(_Staffed):
+    """One channel: demand shape, work content, patience, staffing, opening hours, targets and features."""
 
     hourly_profile: Hours24 = Field(description="relative arrival weight per hour of day, 00..23")
+    hourly_profile_by_weekday: dict[Weekday, Hours24] = Field({}, description="a weekday's own hourly profile (others: hourly_profile)")
     weekday_weights: Week7 = Field((1.0,) * 7, description="relative volume Monday..Sunday")
-    agents_by_hour: Agents24 = Field(description="agents on the floor per hour of day, 00..23")
+    agents_by_hour: Optional[Agents24] = Field(None, description="agents on the floor per hour of day, 00..23 (or schedule)")
+    schedule: Optional[ScheduleConfig] = Field(None, description="shift plan: agents on the floor per interval (or agents_by_hour)")
+    open_hours: Optional[OpenHours] = Field(None, description="[open, close) hours, or per weekday; null = where agents are scheduled")
+    closed: Literal["retry", "switch", "message"] = Field(
+        "retry", description="a contact reaching the closed channel: tries again after opening, switches channel, or leaves a message")
+    closed_retry_delay_mean_s: float = Field(1800.0, gt=0, le=86_400, description="mean delay after the opening (exponential)")
+    closed_switch_to: Optional[Channel] = Field(None, description="the channel customers switch to (closed: switch)")
     aht_mean_s: float = Field(gt=0, le=86_400, description="mean handle time, seconds")
     aht_cv: float = Field(1.0, gt=0, le=10, description="coefficient of variation of handle time")
+    aht_profile_s: Optional[DayProfile] = Field(None, description="mean handle time per interval of the day (by arrival); null = aht_mean_s")
+    aht_cv_profile: Optional[DayProfile] = Field(None, description="CV of handle time per interval of the day; null = aht_cv")
     patience_mean_s: Optional[float] = Field(gt=0, description="mean patience, s; null = never abandons")
     patience_cv: Optional[float] = Field(None, gt=0, le=10, description="null = exponential patience; else lognormal with this CV")
     expected_wait_s: float = Field(gt=0, description="wait the customer expects; longer waits hurt (asymmetric)")
@@ -70,6 +95,13 @@ class ChannelConfig(_Frozen):
     callback: Optional[CallbackConfig] = None
     bot: Optional[BotConfig] = None
     cost_per_contact_usd: NonNeg = Field(0.0, description="variable cost per offered contact")
+
+    @field_validator("aht_profile_s", "aht_cv_profile")
+    @classmethod
+    def _day_profile(cls, v):
+        if v is not None and len(v) not in (24, 48, 96):
+            raise ValueError(f"needs 24, 48 or 96 values (intervals of the day), got {len(v)}")
+        return v
 
 
 class Channels(_Frozen):
@@ -96,7 +128,7 @@ class ReasonConfig(_Frozen):
     transfer_probability: Optional[Prob] = Field(None, description="null = the channel's")
 
 
-class AgentGroupConfig(_Frozen):
+class AgentGroupConfig(_Staffed):
     """Agents with the same skills: which channels and reasons, how good, when on the floor."""
 
     name: Name
@@ -104,7 +136,8 @@ class AgentGroupConfig(_Frozen):
     reasons: Optional[tuple[str, ...]] = Field(None, description="null = every reason")
     level: Literal[1, 2] = Field(1, description="2 = escalation pool: serves transfers only")
     proficiency: float = Field(1.0, gt=0, le=5, description="1 = reference; 1.25 = 25 % faster, fewer failures and transfers")
-    agents_by_hour: Agents24
+    agents_by_hour: Optional[Agents24] = Field(None, description="agents on the floor per hour of day (or schedule)")
+    schedule: Optional[ScheduleConfig] = Field(None, description="shift plan (or agents_by_hour)")
 
 
 class EscalationConfig(_Frozen):
@@ -112,3 +145,33 @@ class EscalationConfig(_Frozen):
 
     l2_handle_factor: float = Field(1.5, gt=0, le=20)
     l2_fcr: Prob = 0.9
+
+
+def centre_setting_issues(sc) -> list[tuple[tuple, str]]:
+    """Cross-field problems of staffing, schedules, opening hours and profiles: (path, message) pairs."""
+    from sim.scenario.schedule import open_hours_issues, schedule_issues
+
+    issues: list[tuple[tuple, str]] = []
+    configured = sc.channels.configured()
+    staffed = [(("channels", ch.value), cfg) for ch, cfg in configured.items()]
+    staffed += [(("agent_groups", i), g) for i, g in enumerate(sc.agent_groups)]
+    for where, cfg in staffed:
+        if (cfg.agents_by_hour is None) == (cfg.schedule is None):
+            issues.append((where + ("agents_by_hour",), "give either agents_by_hour or a schedule (shift plan)"))
+        if cfg.schedule is not None:
+            issues += schedule_issues(cfg.schedule, where + ("schedule",))
+    for ch, cfg in configured.items():
+        where = ("channels", ch.value)
+        live = not ch.deferrable
+        if not live and (cfg.open_hours is not None or cfg.closed != "retry"):
+            issues.append((where + ("open_hours" if cfg.open_hours is not None else "closed",),
+                           f"{ch.value} is an inbox that always accepts: opening hours apply to live channels (phone, chat)"))
+        if cfg.open_hours is not None and live:
+            issues += open_hours_issues(cfg.open_hours, sc.interval_min, where + ("open_hours",))
+        if cfg.closed == "switch":
+            to = cfg.closed_switch_to
+            if to is None or to == ch or to not in configured:
+                issues.append((where + ("closed_switch_to",), "closed: switch needs another configured channel here"))
+        elif cfg.closed_switch_to is not None:
+            issues.append((where + ("closed_switch_to",), "only used with closed: switch"))
+    return issues

@@ -15,7 +15,7 @@ from typing import Literal, Optional
 
 from pydantic import Field
 
-from sim.scenario.centre import AgentGroupConfig, Channels, EscalationConfig, ReasonConfig, _Frozen
+from sim.scenario.centre import AgentGroupConfig, Channels, EscalationConfig, ReasonConfig, _Frozen, centre_setting_issues
 from sim.scenario.investment import Investment
 from sim.scenario.lever_base import LaborRates
 from sim.scenario.sweep_block import SweepConfig, sweep_issues
@@ -66,14 +66,14 @@ class Scenario(_Frozen):
         group_staff = {ch: 0 for ch in Channel}
         for g in self.agent_groups:
             for ch in g.channels:
-                group_staff[ch] += sum(g.agents_by_hour) if g.level == 1 else 0
+                group_staff[ch] += sum(g.cost_agents_by_hour(0.0)) if g.level == 1 else 0
         for ch, share in mix.items():
             if share > 0 and ch not in configured:
                 issues.append((("customers", "channel_mix", ch.value), f"customers use {ch.value}, which is not configured under channels"))
-            elif share > 0 and sum(configured[ch].agents_by_hour) + group_staff[ch] == 0:
+            elif share > 0 and sum(configured[ch].cost_agents_by_hour(0.0)) + group_staff[ch] == 0:
                 issues.append((("channels", ch.value, "agents_by_hour"),
                                "no agent in any hour (here or in agent_groups), but customers contact this channel"))
-        issues += self._centre_issues(configured)
+        issues += self._centre_issues(configured) + centre_setting_issues(self)
         issues += sweep_issues(self)
         issues += uncertain_issues(self)
         names = [sg.name for sg in self.customers.segments]
@@ -159,9 +159,10 @@ class Scenario(_Frozen):
         )
 
     def staffing_groups(self) -> list[tuple[str, tuple[Channel, ...], tuple[int, ...]]]:
-        """(name, channels, agents by hour) of every scheduled group: one per channel, then agent_groups."""
-        out = [(ch.value, (ch,), tuple(cfg.agents_by_hour)) for ch, cfg in self.channels.configured().items()]
-        return out + [(f"group:{g.name}", tuple(g.channels), tuple(g.agents_by_hour)) for g in self.agent_groups]
+        """(name, channels, floor agents by hour for costs) of every scheduled group: one per channel, then agent_groups."""
+        s = self.costs.shrinkage
+        out = [(ch.value, (ch,), cfg.cost_agents_by_hour(s)) for ch, cfg in self.channels.configured().items()]
+        return out + [(f"group:{g.name}", tuple(g.channels), g.cost_agents_by_hour(s)) for g in self.agent_groups]
 
     def labor_cost_usd_per_month(self) -> float:
         """Baseline labour and tooling: the schedule's floor hours grossed up for shrinkage."""

@@ -1,0 +1,52 @@
+"""Agents following the schedule, working off the month's queue after month end, and the end of the run.
+
+A mixin of :class:`sim.des.centre.Centre`. Every interval of the schedule's grid each group is set
+to its scheduled number of agents. After the month ends, a group keeps its scheduled agents only
+while live contacts of the month wait for it (up to ``DRAIN_LIMIT_S``), and an agent who finds
+nothing to do goes home; all of that time counts as staffed time, so occupancy stays <= 100 %.
+When the drain limit is reached, live contacts still waiting are closed as unserved.
+"""
+
+from __future__ import annotations
+
+
+class Shifts:
+    """Shift changes, the after-month drain and the close of the run (mixin of the centre)."""
+
+    def shifts(self):
+        env, cal = self.env, self.cal
+        while env.now < self.close_s:
+            draining = env.now >= self.horizon_s
+            for floor in self.groups:
+                target = cal.target(floor.code, env.now)
+                if draining and not self._live_waiting(floor.queues):
+                    target = 0
+                for a in floor.set_staff(target, env.now):
+                    self._find_work(floor, a)
+            if draining and not self.held and not any(f.busy for f in self.groups) and not self._live_waiting():
+                return
+            yield env.timeout(cal.step_s)
+
+    def _call_in(self, c: int, reason: int) -> None:
+        """After month end a live contact joined a queue: bring in the scheduled agents who serve it."""
+        for floor in self.route[(c, reason)]:
+            target = max(floor.on_floor, self.cal.target(floor.code, self.env.now))
+            for a in floor.set_staff(target, self.env.now):
+                self._find_work(floor, a)
+
+    def _live_waiting(self, queues=None) -> bool:
+        from sim.des.centre import L2_QUEUED, QUEUED, SILENT_GONE
+
+        state = self.r["state"]
+        queues = [*self.queues.values(), self.l2_queue] if queues is None else queues
+        return any(q.realtime and any(state[i] in (QUEUED, SILENT_GONE, L2_QUEUED) for i in q.items) for q in queues)
+
+    def close_run(self, _ev=None) -> None:
+        """The drain limit: live contacts still waiting (or held for an opening) become unserved."""
+        from sim.des.centre import HELD, QUEUED, UNSERVED
+
+        state, row = self.r["state"], self.r["row"]
+        realtime = [c.realtime for c in self.spec.channels]
+        for i, s in enumerate(state):
+            if (s == QUEUED or s == HELD) and realtime[self.switched.get(i, self.ch_of[row[i]])] and i not in self.messages:
+                state[i] = UNSERVED
