@@ -26,11 +26,11 @@ from sim.des.contacts import SECONDS_PER_DAY, Bot, ContactBatch, U
 from sim.des.returns import REPEAT, RETRIAL, RETURN, Returns
 from sim.des.shifts import Shifts
 from sim.des.spec import CentreSpec, Closed
+from sim.des.states import ABANDONED, DONE, L2_QUEUED, NEW, QUEUED, SERVING, SILENT_GONE
 
 #: Live contacts still queued this long after the month ends are closed as unserved, so unstable
 #: settings (demand above capacity, no abandonment) finish in bounded time and memory.
 DRAIN_LIMIT_S = 2 * SECONDS_PER_DAY
-NEW, QUEUED, SERVING, SILENT_GONE, L2_QUEUED, DONE, ABANDONED, HELD, UNSERVED = range(9)
 
 
 class _Queue:

@@ -23,6 +23,7 @@ from functools import partial
 
 from sim.des.contacts import MAX_FOLLOWUPS, U
 from sim.des.spec import Closed
+from sim.des.states import HELD, NEW
 
 RETRIAL, REPEAT, RETURN = range(3)
 
@@ -56,8 +57,6 @@ class Returns:
     # ---- closed channels ------------------------------------------------------------------------
     def _closed(self, i: int) -> None:
         """Leg ``i`` reached its channel's human queue while the channel is closed."""
-        from sim.des.centre import HELD
-
         r, env = self.r, self.env
         c = self.switched.get(i, self.ch_of[r["row"][i]])
         ch = self.spec.channels[c]
@@ -83,8 +82,6 @@ class Returns:
             env.timeout(at - env.now).callbacks.append(partial(self._rejoin, i))
 
     def _rejoin(self, i: int, _ev=None) -> None:
-        from sim.des.centre import HELD, NEW
-
         self.held -= 1
         if self.r["state"][i] == HELD:
             self.r["state"][i] = NEW

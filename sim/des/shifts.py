@@ -9,6 +9,8 @@ When the drain limit is reached, live contacts still waiting are closed as unser
 
 from __future__ import annotations
 
+from sim.des.states import HELD, L2_QUEUED, QUEUED, SILENT_GONE, UNSERVED
+
 
 class Shifts:
     """Shift changes, the after-month drain and the close of the run (mixin of the centre)."""
@@ -35,16 +37,12 @@ class Shifts:
                 self._find_work(floor, a)
 
     def _live_waiting(self, queues=None) -> bool:
-        from sim.des.centre import L2_QUEUED, QUEUED, SILENT_GONE
-
         state = self.r["state"]
         queues = [*self.queues.values(), self.l2_queue] if queues is None else queues
         return any(q.realtime and any(state[i] in (QUEUED, SILENT_GONE, L2_QUEUED) for i in q.items) for q in queues)
 
     def close_run(self, _ev=None) -> None:
         """The drain limit: live contacts still waiting (or held for an opening) become unserved."""
-        from sim.des.centre import HELD, QUEUED, UNSERVED
-
         state, row = self.r["state"], self.r["row"]
         realtime = [c.realtime for c in self.spec.channels]
         for i, s in enumerate(state):

@@ -6,9 +6,10 @@ from functools import partial
 
 import numpy as np
 
-from sim.des.centre import HELD, QUEUED, UNSERVED, Centre
+from sim.des.centre import Centre
 from sim.des.contacts import Bot, ContactBatch, ContactRecords, Presence
 from sim.des.spec import CentreSpec, QueueSpec, centre_from_queues
+from sim.des.states import HELD, QUEUED, UNSERVED
 
 
 def simulate_centre(batch: ContactBatch, spec: CentreSpec, days: int) -> ContactRecords:
