@@ -115,3 +115,19 @@ def test_run_arm_accepts_a_scenario_with_uncertain_settings_directly(small_world
     write(small_world, small_world.read_text() + WORLD_PRIOR)
     run = run_arm(load_scenario(small_world), None, 0, 1)
     assert set(run.inputs) == {"experience.churn_beta"} and 1.5 <= run.inputs["experience.churn_beta"] <= 4.5
+
+
+def test_report_says_how_sure_and_draws_the_priors_tornado(tmp_path, small_world):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from sim.present.report import build_report, write_charts
+
+    write(small_world, small_world.read_text() + WORLD_PRIOR)
+    inv = _investment(tmp_path, "t", "{type: training, fcr_gain: {prior: training_fcr_gain}}")
+    out = run_scenarios([inv], replications=5, seed=1, out=tmp_path / "res", workers=1)
+    page = build_report(out.out_dir).read_text()
+    assert "How sure are we?" in page and "(EVPI)" in page and "rough" in page
+    share = out.uncertainty.variance["assumptions_share"].iloc[0]
+    assert f"{share:.0%}" in page
+    assert any(p.name == "tornado_priors.png" for p in write_charts(out.out_dir))

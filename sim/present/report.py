@@ -19,6 +19,7 @@ import pandas as pd
 
 from sim.appraisal.compare import HORIZONS, comparison, tei_summary
 from sim.present import charts as plots
+from sim.present.report_uncertainty import load_uncertainty, tornado_figure, uncertainty_section
 from sim.present.text import instability_text, money, months
 from sim.scenario import Problem, ScenarioError
 
@@ -85,6 +86,14 @@ def charts(res: dict) -> dict[str, object]:
         fig(f"customers_{metric}", plots.customer_trajectory, res["monthly"], metric)
     fig("ltv_by_cohort", plots.ltv_by_cohort, res["monthly"], "baseline", size=(9, 3.5))
     return figs
+
+
+def all_figures(res: dict, unc: dict, best: str | None) -> dict[str, object]:
+    """The report's charts plus the tornado of the best option from its priors (when there are priors)."""
+    figures = charts(res)
+    if best and (tornado := tornado_figure(unc, best)) is not None:
+        figures["tornado_priors"] = tornado
+    return figures
 
 
 def headline(res: dict, ranked: pd.DataFrame) -> str:
@@ -169,8 +178,10 @@ def build_report(results_dir: str | Path, out: str | Path | None = None) -> Path
     res = load_results(results_dir)
     ranked = comparison(res["runs"])
     m = res["manifest"]
-    images = "".join(f"<figure><img alt='{name}' src='{_png(f)}'></figure>" for name, f in charts(res).items())
     best = str(ranked["arm"].iloc[0]) if not ranked.empty else None
+    unc = load_uncertainty(res["dir"])
+    figures = all_figures(res, unc, best)
+    images = "".join(f"<figure><img alt='{name}' src='{_png(f)}'></figure>" for name, f in figures.items())
     note = instability_text(res["runs"])
     unstable = f"<p class='warn'><b>Unstable months:</b> {html.escape(note)}</p>" if note else ""
     page = f"""<!doctype html><html><head><meta charset="utf-8"><title>Business case: {html.escape(m['scenario']['name'])}</title>
@@ -180,6 +191,7 @@ def build_report(results_dir: str | Path, out: str | Path | None = None) -> Path
 <p class="note">Run {html.escape(m['run_id'])}, seed {m['root_seed']}, {m['replications']} replications, horizon
 {m['scenario']['horizon_months']} months, discount {m['scenario']['discount_rate_annual']:.0%}/yr (annual effective).
 Every band shows the spread over replications; one replication means no uncertainty estimate.</p>
+<h2>How sure are we?</h2>{uncertainty_section(unc, m['replications'])}
 <h2>Charts</h2><div class="grid">{images}</div>
 <h2>Annual business case (mean of replications)</h2>{tei_table(res, best) if best else ""}
 <h2>Assumptions register</h2>{assumptions(res)}
@@ -198,7 +210,9 @@ def write_charts(results_dir: str | Path) -> list[Path]:
     folder = res["dir"] / "charts"
     folder.mkdir(exist_ok=True)
     written = []
-    for name, fig in charts(res).items():
+    ranked = comparison(res["runs"])
+    best = str(ranked["arm"].iloc[0]) if not ranked.empty else None
+    for name, fig in all_figures(res, load_uncertainty(res["dir"]), best).items():
         for ext in ("png", "svg"):
             p = folder / f"{name}.{ext}"
             fig.savefig(p, dpi=110, bbox_inches="tight")
