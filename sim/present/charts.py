@@ -148,6 +148,25 @@ def tornado(effects: pd.DataFrame, ax: Axes | None = None, outcome: str = "NPV (
     return ax
 
 
+def evppi_bars(voi: pd.DataFrame, ax: Axes | None = None, top: int = 8) -> Axes:
+    """Expected value of partial perfect information per assumption, largest first, against the EVPI.
+
+    ``voi`` as written to ``voi.csv``: the EVPI in the row of rank 0, then one row per assumption.
+    """
+    ax = _ax(ax)
+    rows = voi[voi["rank"] > 0].head(top) if not voi.empty else voi
+    if rows.empty:
+        return _empty(ax, "uncertain assumptions")
+    evpi = float(voi.loc[voi["rank"] == 0, "evppi_usd"].iloc[0])
+    y = np.arange(len(rows))[::-1]
+    ax.barh(y, rows["evppi_usd"], color=sns.color_palette()[0])
+    ax.axvline(evpi, color="black", lw=0.8, ls="--", label=f"EVPI (all assumptions): ${evpi:,.0f}")
+    ax.set_yticks(y, rows["parameter"])
+    ax.set(xlabel="value of knowing it exactly before deciding (USD)", title="What to learn first (EVPPI)")
+    ax.legend(fontsize=8)
+    return ax
+
+
 def sensitivity_indices(idx: pd.DataFrame, ax: Axes | None = None, outcome: str = "NPV") -> Axes:
     """Sobol first-order (S1) and total (ST) indices with their confidence intervals, or Morris mu*."""
     ax = _ax(ax)

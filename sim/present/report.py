@@ -93,6 +93,10 @@ def all_figures(res: dict, unc: dict, best: str | None) -> dict[str, object]:
     figures = charts(res)
     if best and (tornado := tornado_figure(unc, best)) is not None:
         figures["tornado_priors"] = tornado
+    if not unc["voi"].empty and (unc["voi"]["rank"] > 0).any():
+        fig, ax = plt.subplots(figsize=(7, 1.5 + 0.45 * min(8, int((unc["voi"]["rank"] > 0).sum()))))
+        plots.evppi_bars(unc["voi"], ax=ax)
+        figures["evppi"] = fig
     return figures
 
 
