@@ -81,7 +81,8 @@ def run_scenarios(paths: list[str | Path], replications: int | str | None = None
         raise
     unstable = int(tables.runs["unstable_months"].sum())
     write_manifest(out_dir, manifest(exp, run_id, "complete", started, now_iso(), glossary=GLOSSARY, unstable_months=unstable,
-                                     replications_rule=note or "fixed", evpi_usd=unc.evpi_usd))
+                                     replications_rule=note or "fixed", evpi_usd=unc.evpi_usd,
+                                     uncertainty_notes=unc.notes))
     return RunOutput(out_dir, exp, tables, investment_summary(tables.runs, exp.world.horizon_months),
                      operations_summary(tables.runs), unc, note)
 

@@ -195,7 +195,7 @@ def build_report(results_dir: str | Path, out: str | Path | None = None) -> Path
 <p class="note">Run {html.escape(m['run_id'])}, seed {m['root_seed']}, {m['replications']} replications, horizon
 {m['scenario']['horizon_months']} months, discount {m['scenario']['discount_rate_annual']:.0%}/yr (annual effective).
 Every band shows the spread over replications; one replication means no uncertainty estimate.</p>
-<h2>How sure are we?</h2>{uncertainty_section(unc, m['replications'])}
+<h2>How sure are we?</h2>{uncertainty_section(unc, m['replications'], m.get('uncertainty_notes', []))}
 <h2>Charts</h2><div class="grid">{images}</div>
 <h2>Annual business case (mean of replications)</h2>{tei_table(res, best) if best else ""}
 <h2>Assumptions register</h2>{assumptions(res)}
