@@ -36,16 +36,20 @@ class LaborRates(BaseModel):
         return sum(h for g, h in self.headcount.items() if set(self.group_channels.get(g, ())) & set(channels))
 
 
-class LeverBase(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+MAX_USD = 1e12  #: upper bound of every cost setting (totals over any horizon stay finite)
+MAX_MONTH = 240  #: the longest horizon
 
-    start_month: int = Field(1, ge=1, description="first month the lever works")
-    end_month: Optional[int] = Field(None, ge=1, description="last month (a pilot); null = to the horizon")
+
+class LeverBase(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+    start_month: int = Field(1, ge=1, le=MAX_MONTH, description="first month the lever works")
+    end_month: Optional[int] = Field(None, ge=1, le=MAX_MONTH, description="last month (a pilot); null = to the horizon")
     ramp_months: int = Field(0, ge=0, le=120, description="months until the full effect (linear)")
-    one_off_usd: float = Field(0.0, ge=0, description="set-up cost at the start")
+    one_off_usd: float = Field(0.0, ge=0, le=MAX_USD, description="set-up cost at the start")
     implementation_months: int = Field(0, ge=0, le=60)
-    implementation_usd_per_month: float = Field(0.0, ge=0)
-    recurring_usd_per_month: float = Field(0.0, ge=0, description="licences, fees: every month the lever runs")
+    implementation_usd_per_month: float = Field(0.0, ge=0, le=MAX_USD)
+    recurring_usd_per_month: float = Field(0.0, ge=0, le=MAX_USD, description="licences, fees: every month the lever runs")
     note: Optional[str] = Field(None, max_length=500, description="where the numbers come from (shown in the report)")
 
     @model_validator(mode="after")
