@@ -63,6 +63,12 @@ def estimate(sc) -> dict[tuple, float]:
     return out
 
 
+def parallel_runs(sc) -> int:
+    """How many runs of ``sc`` fit in memory at once (at least 1; one run's fit is checked at load)."""
+    need = BASE_BYTES + sum(estimate(sc).values())
+    return max(1, int(machine_memory_bytes() * SHARE_OF_MEMORY // need))
+
+
 def _size(n: float) -> str:
     return f"{n / 2**30:,.1f} GiB" if n >= 2**30 else f"{n / 2**20:,.0f} MiB"
 
