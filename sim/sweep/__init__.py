@@ -7,9 +7,9 @@ import time
 from pathlib import Path
 
 from sim.run.folders import MARKER, Interrupted, claim_folder, folder_kind, folder_status, read_manifest
-from sim.scenario.footprint import parallel_runs
 from sim.run.store import atomic_write_bytes, git_sha, now_iso, package_versions
 from sim.scenario import Problem, ScenarioError
+from sim.scenario.footprint import parallel_runs
 from sim.sweep.design import DESIGNS, Param, check_size, parse_params, sample
 from sim.sweep.runner import collect, finished_ids, run_sweep
 
