@@ -216,11 +216,16 @@ def rows_text(lines) -> str:
     return ("row " if len(lines) == 1 else "rows ") + shown
 
 
-def check_fit(cal: Calibration, log: pd.DataFrame, source: str, base_sc) -> None:
-    """Refuse, naming the column and rows, what a log cannot give: a handle time, a patience."""
-    live = {ch.value for ch, cfg in base_sc.channels.configured().items() if cfg.patience_mean_s is not None}
+def check_fit(cal: Calibration, log: pd.DataFrame, source: str, base: str | Path) -> None:
+    """Refuse, naming the column and rows, what a log cannot give: a handle time, a patience, a channel the base lacks."""
+    configured = load_scenario(base).channels.configured()
+    live = {ch.value for ch, cfg in configured.items() if cfg.patience_mean_s is not None}
     for ch, f in cal.channels.items():
         mine = log[log["channel"] == ch]
+        if ch not in {c.value for c in configured}:
+            raise ScenarioError([Problem(source, int(mine["line"].min()), "channel", f"{ch} contacts ({rows_text(mine['line'])}), "
+                                         f"but the base scenario {base} does not configure {ch}: add it there (agents, "
+                                         "targets) first, or pass another --base; nothing was written")])
         if not math.isfinite(f.aht_mean_s):
             zero = int((mine["answered"] & ~(mine["handle_s"] > 0)).sum())
             raise ScenarioError([Problem(source, int(mine["line"].min()), "handle_s", f"no {ch} contact was answered with a "
@@ -260,10 +265,10 @@ def calibrate(log_path: str | Path, out: str | Path, base: str | Path = "scenari
 
     inputs = [Path(log_path), *source_files(base)]
     check_out_file(out, inputs, overwrite)
-    base_sc = load_scenario(base)
+    load_scenario(base)  # a bad base is reported before the log is read
     log = read_log(log_path)
     cal = fit_log(log, str(log_path))
-    check_fit(cal, log, str(log_path), base_sc)
+    check_fit(cal, log, str(log_path), base)
     text = scenario_yaml(cal, base, out, customers)
     write_scenario_file(text, out, inputs, overwrite, explain=lambda e: explain(e, log, str(log_path)))
     return cal

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Optional
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from sim.types import Channel
 
@@ -52,11 +52,13 @@ class LeverBase(BaseModel):
     recurring_usd_per_month: float = Field(0.0, ge=0, le=MAX_USD, description="licences, fees: every month the lever runs")
     note: Optional[str] = Field(None, max_length=500, description="where the numbers come from (shown in the report)")
 
-    @model_validator(mode="after")
-    def _window(self):
-        if self.end_month is not None and self.end_month < self.start_month:
-            raise ValueError(f"end_month ({self.end_month}) is before start_month ({self.start_month})")
-        return self
+    @field_validator("end_month")
+    @classmethod
+    def _window(cls, end_month: int | None, info: ValidationInfo) -> int | None:
+        start = info.data.get("start_month")
+        if end_month is not None and start is not None and end_month < start:
+            raise ValueError(f"end_month ({end_month}) is before start_month ({start})")
+        return end_month
 
     def running(self, month: int) -> bool:
         return month >= self.start_month and (self.end_month is None or month <= self.end_month)

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from sim.scenario.errors import Loc, Problem, ScenarioError, dotted
 from sim.scenario.footprint import footprint_issues
+from sim.scenario.investment import LEVER_TYPES
 from sim.scenario.model import Scenario
 from sim.scenario.yaml_source import parse
 
@@ -131,7 +132,7 @@ def _message(err: dict, path: Loc, parent: Any) -> str:
         hint = f"; did you mean '{close[0]}'?" if close else f" (valid: {expected})"
         return f"unknown type '{tag}'{hint}"
     if kind == "union_tag_not_found":
-        return f"needs a 'type' ({err.get('ctx', {}).get('expected_tags', '')})"
+        return f"needs a 'type': one of {', '.join(LEVER_TYPES)}"
     shown = err.get("input")
     if isinstance(shown, (dict, list)) or shown is None:
         return msg

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from typing import Annotated, Literal, Optional
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator
 
 from sim.scenario.centre import NonNeg, Prob, Share, _Frozen
 from sim.types import Channel
@@ -110,11 +110,12 @@ class ExperienceConfig(_Frozen):
     referral_conversion: Prob = 0.13
     negative_wom_multiplier: float = Field(1.5, ge=0, le=100, description="detractors deter this many times a promoter's referrals (FACTS §5)")
 
-    @model_validator(mode="after")
-    def _weights(self) -> "ExperienceConfig":
-        if not math.isclose(sum(self.peak_end_weights), 1.0, abs_tol=1e-9):
-            raise ValueError(f"peak_end_weights must sum to 1, got {sum(self.peak_end_weights):g}")
-        return self
+    @field_validator("peak_end_weights")
+    @classmethod
+    def _weights(cls, weights: tuple[float, float, float]) -> tuple[float, float, float]:
+        if not math.isclose(sum(weights), 1.0, abs_tol=1e-9):
+            raise ValueError(f"peak_end_weights must sum to 1, got {sum(weights):g}")
+        return weights
 
 
 class CostConfig(_Frozen):

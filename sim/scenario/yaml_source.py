@@ -9,6 +9,7 @@ bytes (plus :data:`ALIAS_SLACK`), the "billion laughs" attack. Each problem is a
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,14 @@ MAX_DEPTH = 32  #: mappings and lists nested deeper than this are refused (a sce
 MAX_ITEMS = 1_000  #: keys of one mapping, items of one list (a scenario's longest list has 24)
 ALIAS_SLACK = 1_000  #: values built, aliases expanded, may exceed the file's size in bytes by this much
 
-Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ~6x faster, and it caps nesting itself
+
+
+class Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml: ~6x faster, and it caps nesting itself
+    """PyYAML's safe loader, reading ``1e6`` as a number as YAML 1.2 does (YAML 1.1 wants ``1.0e6``)."""
+
+
+Loader.add_implicit_resolver("tag:yaml.org,2002:float", re.compile(r"^[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
+                             list("-+0123456789"))
 
 
 def _fail(shown: str, line: int, path: Loc | str, message: str) -> ScenarioError:
