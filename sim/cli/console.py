@@ -12,8 +12,8 @@ from contextlib import contextmanager
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-out = Console()
-err = Console(stderr=True)
+out = Console(emoji=False)  # ":100:" in "file:100: setting" is not an emoji
+err = Console(stderr=True, emoji=False)
 
 
 @contextmanager

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from sim.types import Channel
 
 MONTH_S = 31 * 86_400.0  #: upper bound of every duration setting, seconds
 MAX_WEIGHT = 1e9  #: upper bound of weights, shares and amounts per unit (money totals stay finite)
+TINY = 1e-9  #: a number this close to 0 but not 0 means nothing here, and 1/x or x**2 of it overflows or underflows
 
 Prob = Annotated[float, Field(ge=0.0, le=1.0)]
 NonNeg = Annotated[float, Field(ge=0.0, le=MAX_WEIGHT)]
@@ -24,10 +25,22 @@ Agents24 = Annotated[tuple[Annotated[int, Field(ge=0, le=100_000)], ...], Field(
 Name = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_\-]+$")]
 
 
+def not_tiny(value):
+    """Refuse numbers (also inside lists and mappings) closer to 0 than :data:`TINY` but not 0."""
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, (tuple, list)) else (value,)
+    for x in items:
+        if isinstance(x, (tuple, list, dict)):
+            not_tiny(x)
+        elif isinstance(x, float) and x != 0 and abs(x) < TINY:
+            raise ValueError(f"{x:g} is too close to 0 to mean anything: use 0, or at least {TINY:g}")
+    return value
+
+
 class _Frozen(BaseModel):
-    """Frozen, unknown keys refused, numbers finite (``.inf`` and ``.nan`` are refused)."""
+    """Frozen, unknown keys refused, numbers finite (``.inf`` and ``.nan`` are refused) and not vanishingly small."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+    _not_tiny = field_validator("*")(classmethod(lambda cls, v: not_tiny(v)))
 
 
 class BotConfig(_Frozen):

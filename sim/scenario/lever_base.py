@@ -17,6 +17,7 @@ from typing import Optional
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
+from sim.scenario.centre import not_tiny
 from sim.types import Channel
 
 HOURS_PER_DAY = 24
@@ -42,6 +43,7 @@ MAX_MONTH = 240  #: the longest horizon
 
 class LeverBase(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+    _not_tiny = field_validator("*")(classmethod(lambda cls, v: not_tiny(v)))
 
     start_month: int = Field(1, ge=1, le=MAX_MONTH, description="first month the lever works")
     end_month: Optional[int] = Field(None, ge=1, le=MAX_MONTH, description="last month (a pilot); null = to the horizon")
