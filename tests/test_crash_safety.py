@@ -28,7 +28,8 @@ pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="pr
 
 def start(args: list[str], tmp_path: Path) -> subprocess.Popen:
     env = dict(os.environ, PYTHONPATH=str(ROOT), SIM_LOG="ERROR")
-    return subprocess.Popen([sys.executable, "-c", "import sys; from sim.cli import main; sys.exit(main())", *args], cwd=tmp_path, env=env, stdout=subprocess.PIPE,
+    code = "import sys; from sim.cli import main; sys.exit(main())"
+    return subprocess.Popen([sys.executable, "-c", code, *args], cwd=tmp_path, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
 
 
