@@ -384,3 +384,15 @@ def test_bad_output_path(setup, names, ws, capsys):
 def test_the_corpus_is_large_enough():
     total = len(SCENARIO_FILES) + len(GENERATED) + len(COMMAND_LINES) + len(LOG_FILES) + 1 + len(OUTPUT_PATHS)
     assert total >= 80
+
+
+@pytest.mark.parametrize("make", [_alias_bomb, _fifty_mb], ids=["alias_bomb", "fifty_mb"])
+def test_validate_refuses_an_alias_bomb_and_a_50_mb_file_within_2_s(make, tmp_path, capsys):
+    path = make(tmp_path)
+    rss = _reset_peak()
+    t0 = time.perf_counter()
+    assert main(["validate", str(path)]) == 2
+    assert time.perf_counter() - t0 < 2.0
+    if rss is not None:
+        assert _status("VmHWM") - rss < 100 * 2**20
+    assert str(path) in capsys.readouterr().err

@@ -27,10 +27,11 @@ pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="pr
 
 
 def start(args: list[str], tmp_path: Path) -> subprocess.Popen:
+    """``sim args`` in its own process group (as a terminal would run it)."""
     env = dict(os.environ, PYTHONPATH=str(ROOT), SIM_LOG="ERROR")
     code = "import sys; from sim.cli import main; sys.exit(main())"
     return subprocess.Popen([sys.executable, "-c", code, *args], cwd=tmp_path, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
 
 
 def wait_for_workers(proc: subprocess.Popen, manifest: Path, n: int = 2, timeout: float = 60.0) -> list[psutil.Process]:
@@ -99,6 +100,19 @@ def test_sigterm_of_sim_run_says_interrupted_and_stops_the_workers(slow_world, t
     assert json.loads((out / "manifest.json").read_text())["status"] == "interrupted"
 
 
+def test_ctrl_c_reaches_every_process_but_only_the_parent_reports(slow_world, tmp_path):
+    """A terminal's Ctrl-C signals the whole process group: the workers ignore it, the parent stops them."""
+    out = tmp_path / "res"
+    proc = start(["run", str(slow_world), "--workers", "2", "--out", str(out), "--quiet"], tmp_path)
+    kids = wait_for_workers(proc, out / "manifest.json")
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130 and "interrupted" in err
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
+    assert all_gone(kids) == []
+    assert json.loads((out / "manifest.json").read_text())["status"] == "interrupted"
+
+
 def test_sigkill_of_a_sweep_leaves_no_process_and_resumes(tmp_path, capsys):
     sc = write(tmp_path / "s.yaml", f"extends: {SCENARIOS / 'small_shop.yaml'}\nname: s\nhorizon_months: 3\n"
                "investment:\n  name: t\n  levers:\n    - {type: training, ramp_months: 0}\n")
@@ -113,3 +127,23 @@ def test_sigkill_of_a_sweep_leaves_no_process_and_resumes(tmp_path, capsys):
     assert "interrupted" in capsys.readouterr().out
     assert main(["sensitivity", str(out)]) == 2
     assert "interrupted" in " ".join(capsys.readouterr().err.split())
+
+
+def test_sigterm_of_a_sweep_keeps_finished_runs_and_it_resumes(tmp_path, capsys):
+    sc = write(tmp_path / "s.yaml", f"extends: {SCENARIOS / 'small_shop.yaml'}\nname: s\nhorizon_months: 2\n"
+               "investment:\n  name: t\n  levers:\n    - {type: training, ramp_months: 0}\n")
+    out = tmp_path / "sweep"
+    args = ["sweep", str(sc), "--param", "customers.monthly_churn=0.01:0.03", "--n", "12", "--out", str(out), "--quiet"]
+    proc = start(args + ["--workers", "2"], tmp_path)
+    kids = wait_for_workers(proc, out / "manifest.json")
+    deadline = time.time() + 60
+    while time.time() < deadline and not list((out / "parts").glob("part-*.parquet")):
+        time.sleep(0.1)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130 and "kept" in err and "Traceback" not in err, err
+    assert all_gone(kids) == []
+    kept = len(list((out / "parts").glob("part-*.parquet")))
+    assert kept >= 1 and json.loads((out / "manifest.json").read_text())["status"] == "interrupted"
+    assert main(args + ["--workers", "1"]) == 0  # the same command resumes and finishes
+    assert "12 runs" in capsys.readouterr().out

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sim.run.month_loop import ArmRun, run_arm
-from sim.run.workers import die_with_parent, stop_pool
+from sim.run.workers import die_with_parent, sigint_ignored, stop_pool
 from sim.scenario import Investment, Problem, Scenario, ScenarioError, load_scenario
 from sim.scenario.footprint import parallel_runs
 from sim.types import Arm
@@ -108,7 +108,8 @@ def run_experiment(exp: Experiment, workers: int | None = None,
         ctx = mp.get_context("spawn")  # Mesa switches to spawn anyway; be explicit and portable
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=die_with_parent, initargs=(os.getpid(),))
         try:
-            futures = [pool.submit(_run_task, exp.world, inv, rep, exp.root_seed) for inv, rep in tasks]
+            with sigint_ignored():  # the workers start here, one per submit
+                futures = [pool.submit(_run_task, exp.world, inv, rep, exp.root_seed) for inv, rep in tasks]
             for fut in as_completed(futures):
                 run = fut.result()
                 runs.append(run)

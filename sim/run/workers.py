@@ -6,7 +6,9 @@ is the initializer of every local pool (``sim run``'s and the sweep's): on Linux
 the worker when its parent dies (``prctl(PR_SET_PDEATHSIG, SIGKILL)``); elsewhere, and as a
 backstop for the moment before ``prctl`` takes effect, a daemon thread polls ``os.getppid()``.
 Workers also ignore Ctrl-C, which the terminal sends to the whole process group: the parent decides
-what stops (and workers print no traceback). :func:`stop_pool` ends a standard-library pool at once.
+what stops (and workers print no traceback); :func:`sigint_ignored` extends that to the second or
+two a spawned worker spends importing before its initializer runs. :func:`stop_pool` ends a
+standard-library pool at once.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import signal
 import sys
 import threading
 import time
+from contextlib import contextmanager
 
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 POLL_S = 0.5
@@ -40,6 +43,20 @@ def die_with_parent(parent_pid: int, poll_s: float = POLL_S) -> None:
     if os.getppid() != parent_pid:  # the parent died before prctl
         os._exit(1)
     threading.Thread(target=_watch, args=(parent_pid, poll_s), daemon=True, name="sim-parent-watch").start()
+
+
+@contextmanager
+def sigint_ignored():
+    """Processes started inside ignore Ctrl-C from their first instruction (the disposition is inherited)."""
+    try:
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # not the main thread: the initializer alone does it
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def stop_pool(pool) -> None:
