@@ -67,8 +67,8 @@ def run_scenarios(paths: list[str | Path], replications: int | None = None, seed
         write_tables(out_dir, tables)
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM: the workers are stopped; say so in the folder and on the terminal
         write_manifest(out_dir, manifest(exp, run_id, "interrupted", started, now_iso(), glossary=GLOSSARY))
-        raise Interrupted(f"{out_dir}: stopped before the results were written; its manifest says 'interrupted' "
-                          "(nothing else was changed). Run the command again to start over.") from None
+        raise Interrupted(f"{out_dir}: stopped before the results were written; its manifest says 'interrupted'. "
+                          "Run the command again (with --overwrite for this folder) to start over.") from None
     except BaseException as e:
         write_manifest(out_dir, manifest(exp, run_id, "failed", started, now_iso(), glossary=GLOSSARY, error=repr(e)))
         raise
