@@ -29,6 +29,7 @@ from sim.scenario import Problem, ScenarioError
 
 MARKER = "sim-folder/1"  #: in the manifest of every folder sim writes
 MANIFEST = "manifest.json"
+MAX_MANIFEST_BYTES = 256 * 2**20  # a sweep of 200,000 points writes about 20 MB
 #: the entries sim writes in a folder of each kind; a sub-folder's files must match its patterns
 OWN_ENTRIES: dict[str, dict[str, tuple[str, ...]]] = {
     "results": {MANIFEST: (), "runs.parquet": (), "monthly.parquet": (), "intervals.parquet": (), "tei.parquet": (),
@@ -92,6 +93,8 @@ def read_manifest(folder: Path) -> dict | None:
     if not path.is_file():
         return None
     try:
+        if path.stat().st_size > MAX_MANIFEST_BYTES:
+            raise _refuse(path, "", f"is larger than {MAX_MANIFEST_BYTES:,} bytes: not a manifest written by sim")
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as e:
         raise _refuse(path, "", f"cannot read this manifest ({e})") from None
