@@ -43,4 +43,4 @@ charts.staffing_heatmap(intervals, "baseline", ax=axes[1])
 fig.tight_layout()
 
 # %%
-print("report:", build_report(RESULTS))
+print("report:", build_report(RESULTS, overwrite=True))  # re-running the notebook replaces its own report

@@ -44,14 +44,27 @@ def _png(fig) -> str:
 
 
 def load_results(results_dir: str | Path) -> dict:
+    """The tables of a complete results folder; a sweep, an interrupted run or another folder is refused."""
+    from sim.run.folders import folder_kind, folder_status, read_manifest
+
     d = Path(results_dir)
-    need = ["manifest.json", "runs.parquet", "monthly.parquet", "intervals.parquet"]
+    if not d.is_dir():
+        raise ScenarioError([Problem(str(d), 0, "", "no such folder" if not d.exists() else "not a folder")])
+    manifest = read_manifest(d)
+    kind = folder_kind(manifest)
+    if kind == "sweep":
+        raise ScenarioError([Problem(str(d), 0, "", "is a sweep folder, not run results: use sim sweep status or sim sensitivity")])
+    if kind != "results":
+        raise ScenarioError([Problem(str(d), 0, "", "not a results folder (no manifest.json of sim run); run `sim run` first")])
+    status = folder_status(manifest)
+    if status != "complete":
+        gone = " (the process that wrote it is gone)" if status == "interrupted" and manifest.get("status") == "running" else ""
+        raise ScenarioError([Problem(str(d / "manifest.json"), 0, "status", f"the run is '{status}'{gone}, not complete: "
+                                     "run it again (with --overwrite to replace this folder)")])
+    need = ["runs.parquet", "monthly.parquet", "intervals.parquet"]
     missing = [n for n in need if not (d / n).is_file()]
     if missing:
-        raise ScenarioError([Problem(str(d), 0, "", f"not a results folder (missing {', '.join(missing)}); run `sim run` first")])
-    manifest = json.loads((d / "manifest.json").read_text())
-    if manifest.get("status") != "complete":
-        raise ScenarioError([Problem(str(d / "manifest.json"), 0, "status", f"the run is '{manifest.get('status')}', not complete")])
+        raise ScenarioError([Problem(str(d), 0, "", f"not a complete results folder (missing {', '.join(missing)})")])
     out = {"manifest": manifest, "dir": d}
     for name in ("runs", "monthly", "intervals"):
         out[name] = pd.read_parquet(d / f"{name}.parquet")
@@ -175,11 +188,19 @@ td:first-child,th:first-child{text-align:left}.grid{display:flex;flex-wrap:wrap;
 tr.below td,tr.above td{background:#fff4e5}.note{color:#666;font-size:.85em}"""
 
 
-def build_report(results_dir: str | Path, out: str | Path | None = None) -> Path:
-    """Write the one-page HTML business case for a results folder; returns its path."""
+def build_report(results_dir: str | Path, out: str | Path | None = None, overwrite: bool = False) -> Path:
+    """Write the one-page HTML business case for a results folder; returns its path.
+
+    An existing file is replaced only with ``overwrite``, and never one of the folder's tables or
+    the scenario files of the run.
+    """
+    from sim.run.folders import check_out_file
     from sim.run.store import atomic_write_bytes
 
     res = load_results(results_dir)
+    path = Path(out) if out is not None else res["dir"] / "report.html"
+    inputs = [p for p in res["dir"].iterdir() if p.name != "report.html"] + list(res["manifest"].get("scenario_files", []))
+    check_out_file(path, inputs, overwrite)
     ranked = comparison(res["runs"])
     m = res["manifest"]
     best = str(ranked["arm"].iloc[0]) if not ranked.empty else None
@@ -203,15 +224,22 @@ Every band shows the spread over replications; one replication means no uncertai
 <script>window.addEventListener('load',()=>{{const b=[...document.images].filter(i=>!(i.complete&&i.naturalWidth>0)).length;
 document.body.dataset.brokenImages=String(b);document.body.dataset.images=String(document.images.length);}});</script>
 </body></html>"""
-    path = Path(out) if out is not None else res["dir"] / "report.html"
+    path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_bytes(path, page.encode())
     return path
 
 
-def write_charts(results_dir: str | Path) -> list[Path]:
-    """PNG and SVG of every chart into ``<results>/charts/``."""
+def write_charts(results_dir: str | Path, overwrite: bool = False) -> list[Path]:
+    """PNG and SVG of every chart into ``<results>/charts/`` (existing charts are replaced only with ``overwrite``)."""
     res = load_results(results_dir)
     folder = res["dir"] / "charts"
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        raise ScenarioError([Problem(str(folder), 0, "", "is not a folder sim can write charts into (a file or a link)")])
+    if folder.is_dir() and any(folder.iterdir()) and not overwrite:
+        raise ScenarioError([Problem(str(folder), 0, "--overwrite", "holds charts already; pass --overwrite to replace them")])
+    for entry in folder.iterdir() if folder.is_dir() else ():
+        if entry.suffix not in (".png", ".svg") or not entry.is_file() or entry.is_symlink():
+            raise ScenarioError([Problem(str(entry), 0, "", "charts/ holds a file sim did not write; move it away first")])
     folder.mkdir(exist_ok=True)
     written = []
     ranked = comparison(res["runs"])
