@@ -181,9 +181,8 @@ def _worst_open_hour(runs, ch_code: int, threshold: float, plan: list[int]) -> i
         hours = (iv["interval_start_min"][m] // 60).astype(int)
         np.add.at(offered, hours, iv["offered"][m])
         np.add.at(within, hours, iv["answered_within_sl"][m])
-    sl = np.where(offered > 0, within / np.maximum(offered, 1), np.inf)
     # the hour that loses the most answered-within-threshold contacts, among hours with demand
-    gap = np.where(offered > 0, (1 - sl) * offered, -np.inf)
+    gap = np.where(offered > 0, offered - within, -np.inf)
     return int(np.argmax(gap))
 
 

@@ -33,7 +33,8 @@ MAX_MANIFEST_BYTES = 256 * 2**20  # a sweep of 200,000 points writes about 20 MB
 #: the entries sim writes in a folder of each kind; a sub-folder's files must match its patterns
 OWN_ENTRIES: dict[str, dict[str, tuple[str, ...]]] = {
     "results": {MANIFEST: (), "runs.parquet": (), "monthly.parquet": (), "intervals.parquet": (), "tei.parquet": (),
-                "comparison.csv": (), "comparison.parquet": (), "report.html": (), "charts": ("*.png", "*.svg")},
+                "comparison.csv": (), "comparison.parquet": (), "voi.csv": (), "variance_share.csv": (), "tornado.csv": (),
+                "report.html": (), "charts": ("*.png", "*.svg")},
     "sweep": {MANIFEST: (), "sweep.parquet": (), "failures.parquet": (), "parts": ("part-*.parquet",)},
 }
 TEMP = re.compile(r"^\..+\.tmp-\d+$")  # an atomic write in progress (store.atomic_write_bytes)
