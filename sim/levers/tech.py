@@ -12,8 +12,17 @@ import numpy as np
 
 from sim.levers.catalogue import lever_costs_usd, lever_effect
 from sim.levers.effects import MonthEffects
-from sim.scenario import (ChatbotLever, CrmLever, KnowledgeBaseLever, LaborRates, OmnichannelLever, ProactiveLever, RetentionLever,
-                          RoutingLever, WfmLever)
+from sim.scenario import (
+    ChatbotLever,
+    CrmLever,
+    KnowledgeBaseLever,
+    LaborRates,
+    OmnichannelLever,
+    ProactiveLever,
+    RetentionLever,
+    RoutingLever,
+    WfmLever,
+)
 
 
 @lever_effect.register

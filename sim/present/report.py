@@ -174,7 +174,8 @@ def tei_table(res: dict, arm: str) -> str:
     t = tei_summary(res["tei"], arm)
     cols = [("retained_margin_usd", "retained gross margin"), ("referral_margin_usd", "referral margin"),
             ("upsell_margin_usd", "upsell margin"), ("cost_to_serve_usd", "cost to serve (savings +)"),
-            ("labour_saving_usd", "labour saving (harvest: cost)"), ("total_benefits_usd", "total benefits"), ("investment_cost_usd", "investment costs"), ("net_usd", "net"),
+            ("labour_saving_usd", "labour saving (harvest: cost)"), ("total_benefits_usd", "total benefits"),
+            ("investment_cost_usd", "investment costs"), ("net_usd", "net"),
             ("cumulative_net_usd", "cumulative"), ("pv_net_usd", "present value of net")]
     head = "".join(f"<th>year {int(y)}</th>" for y in t["year"])
     body = "".join(f"<tr><td>{label}</td>" + "".join(f"<td>{money(v)}</td>" for v in t[c]) + "</tr>" for c, label in cols if c in t)

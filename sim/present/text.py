@@ -83,7 +83,8 @@ def print_comparison(console: Console, result) -> None:
     for col, label in (("retained_margin_usd", "retained gross margin"), ("referral_margin_usd", "referral margin"),
                        ("upsell_margin_usd", "upsell margin"), ("cost_to_serve_usd", "cost to serve (savings +)"),
                        ("labour_saving_usd", "labour saving (harvest: cost)"), ("total_benefits_usd", "total benefits"),
-                       ("investment_cost_usd", "investment costs"), ("net_usd", "net cash flow"), ("cumulative_net_usd", "cumulative"), ("pv_net_usd", "present value of net")):
+                       ("investment_cost_usd", "investment costs"), ("net_usd", "net cash flow"),
+                       ("cumulative_net_usd", "cumulative"), ("pv_net_usd", "present value of net")):
         if col in tei:
             a.add_row(label, *[money(v) for v in tei[col]])
     console.print(a)

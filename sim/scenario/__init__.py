@@ -13,12 +13,20 @@
 
 from sim.scenario.centre import AgentGroupConfig, BotConfig, CallbackConfig, ChannelConfig, Channels, EscalationConfig, ReasonConfig
 from sim.scenario.errors import Problem, ScenarioError, dotted
+from sim.scenario.harvest import HarvestTarget
 from sim.scenario.investment import LEVER_CLASSES, LEVER_TYPES, Investment, Lever
 from sim.scenario.lever_base import LaborRates, LeverBase
 from sim.scenario.lever_people import EmpowermentLever, OutsourcingLever, StaffingLever, TrainingLever
-from sim.scenario.harvest import HarvestTarget
-from sim.scenario.lever_tech import (ChatbotLever, CrmLever, KnowledgeBaseLever, OmnichannelLever, ProactiveLever, RetentionLever,
-                                    RoutingLever, WfmLever)
+from sim.scenario.lever_tech import (
+                                    ChatbotLever,
+                                    CrmLever,
+                                    KnowledgeBaseLever,
+                                    OmnichannelLever,
+                                    ProactiveLever,
+                                    RetentionLever,
+                                    RoutingLever,
+                                    WfmLever,
+)
 from sim.scenario.loader import load_scenario
 from sim.scenario.model import Scenario
 from sim.scenario.paths import parse_path, with_value, with_values

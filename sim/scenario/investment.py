@@ -16,8 +16,16 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from sim.scenario.harvest import Cut24, HarvestTarget
 from sim.scenario.lever_people import EmpowermentLever, OutsourcingLever, StaffingLever, TrainingLever
-from sim.scenario.lever_tech import (ChatbotLever, CrmLever, KnowledgeBaseLever, OmnichannelLever, ProactiveLever, RetentionLever,
-                                    RoutingLever, WfmLever)
+from sim.scenario.lever_tech import (
+    ChatbotLever,
+    CrmLever,
+    KnowledgeBaseLever,
+    OmnichannelLever,
+    ProactiveLever,
+    RetentionLever,
+    RoutingLever,
+    WfmLever,
+)
 from sim.scenario.uncertain import Distribution
 from sim.types import Channel
 
