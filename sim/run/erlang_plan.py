@@ -5,11 +5,13 @@ after bots, self-service deflection, proactive prevention and any channel shift 
 effects) and its handle time (``aht_profile_s`` where given, times the month's handle-time
 multiplier, inflated by chat concurrency) give the fewest agents meeting a service-level target.
 Where the month's effects raise agents' floor time (WFM adherence), the scheduled agents are the
-floor agents divided by that factor. Also the shape a WFM tool fits a day's agent-hours to.
+floor agents divided by that factor. Also what a WFM tool does with a week's agent-hours: fit
+them to the arrival curve (:func:`fit_week`).
 """
 
 from __future__ import annotations
 
+import heapq
 import math
 from functools import lru_cache
 
@@ -90,8 +92,57 @@ def _guess(rates: tuple[float, ...], ahts: tuple[float, ...], patience_s: float 
     return tuple(plan)
 
 
-def fitted_shape(sc: Scenario, ch: Channel) -> np.ndarray:
-    """Relative agents per hour of the day a WFM tool fits to the arrival curve: the Erlang plan at the
-    80 % convention within the channel's threshold (24 weights; 0 where nobody arrives)."""
+def weekly_arrivals_per_s(sc: Scenario, ch: Channel) -> np.ndarray:
+    """Expected offered contacts per second in each interval of the week (Monday first), today's world."""
     cfg = sc.channels.configured()[ch]
-    return np.asarray(erlang_first_guess(sc, ch, (0.8, cfg.sl_threshold_s)), float)
+    per_slot = 60 // sc.interval_min
+    per_day = sc.customers.initial * sc.customers.contact_rate_per_month * channel_share(sc, ch) / sc.days_per_month
+    week = np.asarray(cfg.weekday_weights, float)
+    out = []
+    for d, w in zip(WEEKDAYS, week * 7 / week.sum()):
+        p = np.asarray(cfg.hourly_profile_by_weekday.get(d, cfg.hourly_profile), float)
+        out.append(np.repeat(per_day * w * p / p.sum() / 3600.0, per_slot))
+    return np.concatenate(out)
+
+
+@lru_cache(maxsize=100_000)
+def _within_per_s(lam: float, aht: float, patience_s: float | None, servers: int, threshold: float) -> float:
+    """Contacts per second answered within the threshold (Erlang A; Erlang C without patience)."""
+    if lam <= 0 or servers <= 0:
+        return 0.0
+    if patience_s is None and lam * aht >= servers:
+        return 0.0
+    q = erlang_c(lam, aht, servers, threshold) if patience_s is None else erlang_a(lam, aht, patience_s, servers, threshold)
+    return lam * q.service_level
+
+
+def fit_week(sc: Scenario, ch: Channel, weekly: np.ndarray) -> np.ndarray:
+    """What a WFM tool does with a channel's week: the same agent-intervals, re-allocated to the arrival curve.
+
+    Every staffed interval keeps one agent (the channel keeps its opening hours); the rest go, one
+    at a time, where an agent adds the most contacts answered within the threshold (Erlang A at
+    the interval's expected load: marginal gains shrink, so the greedy allocation is optimal).
+    """
+    cfg = sc.channels.configured()[ch]
+    staffed = np.asarray(weekly) > 0
+    alloc = staffed.astype(int)
+    spare = int(np.asarray(weekly).sum()) - int(alloc.sum())
+    if spare <= 0:
+        return np.asarray(weekly).copy()
+    lam = weekly_arrivals_per_s(sc, ch)
+    hour = np.tile(np.arange(alloc.size // 7) * sc.interval_min // 60, 7)
+    aht = hourly_aht_s(sc, ch)[hour]
+    k, patience, thr = cfg.concurrency, cfg.patience_mean_s, cfg.sl_threshold_s
+
+    def gain(i: int) -> float:
+        n = int(alloc[i])
+        return (_within_per_s(float(lam[i]), float(aht[i]), patience, (n + 1) * k, thr)
+                - _within_per_s(float(lam[i]), float(aht[i]), patience, n * k, thr))
+
+    heap = [(-gain(i), i) for i in np.flatnonzero(staffed)]
+    heapq.heapify(heap)
+    for _ in range(spare):
+        _, i = heapq.heappop(heap)
+        alloc[i] += 1
+        heapq.heappush(heap, (-gain(i), i))
+    return alloc

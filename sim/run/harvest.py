@@ -85,7 +85,9 @@ def baseline_targets(world: Scenario, channels: list[Channel], root_seed: int, r
     runs = simulate_here(world, None, replications, root_seed)
     configured = world.channels.configured()
     _, level = levels(runs, {ch: (0.0, configured[ch].sl_threshold_s) for ch in channels})
-    return {ch: (round(level[ch], 4), configured[ch].sl_threshold_s) for ch in channels}
+    offered = {ch: sum(r.monthly[f"offered_{ch.value}"][1] for r in runs) for ch in channels}
+    # a channel nobody reaches has nothing to re-plan; a perfect service level is kept as 99.9 %
+    return {ch: (min(round(level[ch], 4), 0.999), configured[ch].sl_threshold_s) for ch in channels if offered[ch] > 0}
 
 
 def plan_harvest(world: Scenario, investment: Investment | None, root_seed: int,
@@ -99,7 +101,7 @@ def plan_harvest(world: Scenario, investment: Investment | None, root_seed: int,
         given = {ch.value: list(c) for ch, c in investment.harvest_cut.items()}
         return investment, HarvestPlan(investment.name, "given", {c.value: (t.service_level, t.within_s) for c, t in
                                                                   investment.harvest_targets.items()}, "file", {}, {}, given,
-                                       first_month, {}, _hours_per_day(world, investment.harvest_cut), 0, 0, 0.0)
+                                       first_month, {}, _hours_per_day(investment.harvest_cut), 0, 0, 0.0)
     base = planning_world(world)
     channels = harvest_channels(world, investment)
     if investment.harvest_targets:
@@ -109,6 +111,7 @@ def plan_harvest(world: Scenario, investment: Investment | None, root_seed: int,
     steady = steady_state(investment)
     rates = base.labor_rates()
     fx = month_effects(steady, 1, rates, base.days_per_month)
+    channels = [ch for ch in channels if ch in targets]
     current = {ch: np.asarray(own_floor_by_hour(base.channels.configured()[ch], base.interval_min, base.costs.shrinkage))
                for ch in channels}
     rounds = 0
@@ -126,15 +129,15 @@ def plan_harvest(world: Scenario, investment: Investment | None, root_seed: int,
     cut, level, more = confirm_cut(base, steady, targets, cut, replications, root_seed)
     rounds += more
     cut_t = {ch: tuple(int(x) for x in c) for ch, c in cut.items()}
-    planned = investment.model_copy(update={
-        "harvest_cut": cut_t, "harvest_from_month": first_month,
+    planned = investment.model_copy(update={  # channels without a cut are left out: their schedule is untouched
+        "harvest_cut": {ch: c for ch, c in cut_t.items() if any(c)}, "harvest_from_month": first_month,
         "harvest_targets": {ch: HarvestTarget(service_level=t[0], within_s=t[1]) for ch, t in targets.items()}})
     plan = HarvestPlan(investment.name, "planned", {ch.value: t for ch, t in targets.items()},
                        "file" if investment.harvest_targets else "baseline",
                        {ch.value: list(map(int, p)) for ch, p in without.items()},
                        {ch.value: list(map(int, p)) for ch, p in done.plan.items()},
                        {ch.value: list(c) for ch, c in cut_t.items()}, first_month, {ch.value: v for ch, v in level.items()},
-                       _hours_per_day(base, cut_t), rounds, replications, round(time.perf_counter() - started, 2))
+                       _hours_per_day(cut_t), rounds, replications, round(time.perf_counter() - started, 2))
     return planned, plan
 
 
@@ -160,5 +163,6 @@ def confirm_cut(base: Scenario, steady: Investment, targets: dict[Channel, Targe
     return cut, level, MAX_ROUNDS
 
 
-def _hours_per_day(world: Scenario, cut: dict[Channel, tuple[int, ...]]) -> float:
+def _hours_per_day(cut: dict[Channel, tuple[int, ...]]) -> float:
+    """Agent-hours a day the cut takes off the floor."""
     return float(sum(sum(c) for c in cut.values()))

@@ -7,8 +7,8 @@ unconfigured channels get an inert spec that no contact uses.
 
 A channel's own schedule (by hour, or a shift plan's floor per interval of the week) changes in
 this order: the harvest's cut (agents taken off per hour, never emptying a staffed interval), a
-WFM fit (each day's agent-intervals re-shaped to the arrival curve, same total, staffed intervals
-only), a WFM adherence gain (floor agents x factor, rounded cumulatively over the week's days so
+WFM fit (the week's agent-intervals re-allocated to the arrival curve, same total, staffed
+intervals only: :func:`sim.run.erlang_plan.fit_week`), a WFM adherence gain (floor agents x factor, rounded cumulatively over the week's days so
 the weekly mean keeps the fraction). Labour follows the paid hours: only the cut changes them.
 """
 
@@ -23,7 +23,7 @@ from sim.des.arrivals import ReasonSpec
 from sim.des.contacts import Bot
 from sim.des.spec import Closed
 from sim.levers import MonthEffects
-from sim.run.erlang_plan import fitted_shape
+from sim.run.erlang_plan import fit_week
 from sim.scenario import Scenario
 from sim.scenario.harvest import keep_open
 from sim.scenario.schedule import MINUTES_PER_DAY, WEEKDAYS, floor_by_interval, open_by_interval
@@ -111,27 +111,6 @@ def _hour_of_slot(sc: Scenario) -> np.ndarray:
     return np.tile(np.arange(per_day) * sc.interval_min // 60, 7)
 
 
-def _fit_days(weekly: np.ndarray, shape: np.ndarray) -> np.ndarray:
-    """Each day's agent-intervals re-allocated in proportion to ``shape`` over its staffed intervals (>= 1 each)."""
-    out = weekly.copy()
-    for row in out.reshape(7, -1):
-        staffed = row > 0
-        w = np.where(staffed, shape, 0.0)
-        total = int(row.sum())
-        if w.sum() <= 0 or total < staffed.sum():
-            continue
-        ideal = total * w / w.sum()
-        alloc = np.where(staffed, np.maximum(1, np.floor(ideal)), 0).astype(int)
-        while alloc.sum() != total:
-            gap = np.where(staffed, ideal - alloc, np.nan)
-            if alloc.sum() < total:
-                alloc[np.nanargmax(gap)] += 1
-            else:
-                alloc[np.nanargmin(np.where(alloc > 1, gap, np.nan))] -= 1
-        row[:] = alloc
-    return out
-
-
 def _spread_round(x: np.ndarray) -> np.ndarray:
     """Whole agents whose mean over the week's days, slot by slot, is ``x``'s (cumulative rounding)."""
     days = x.reshape(7, -1)
@@ -149,7 +128,7 @@ def own_floor(sc: Scenario, ch: Channel, fx: MonthEffects) -> np.ndarray | None:
     if cut is not None:
         weekly = keep_open(weekly, np.asarray(cut)[hour])
     if fit:
-        weekly = _fit_days(weekly, fitted_shape(sc, ch)[hour])
+        weekly = fit_week(sc, ch, weekly)
     if scale != 1.0:
         weekly = _spread_round(weekly * scale)
     return weekly
