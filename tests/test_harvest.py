@@ -149,3 +149,17 @@ def test_an_unplanned_harvest_is_refused_not_run_silently(tmp_path, small_world)
     sc = load_scenario(efficiency(tmp_path, "unplanned", "cost"))
     with pytest.raises(ValueError, match="no re-planned schedule"):
         run_arm(sc.world(), sc.investment, 0, sc.seed)
+
+
+def test_a_sweep_replans_the_harvest_at_each_point(tmp_path, small_world):
+    """Sweeps call the month loop directly: harvest: cost is planned per parameter point, never skipped."""
+    from sim.sweep.models import BusinessCaseModel
+
+    world(tmp_path, small_world)
+    model = BusinessCaseModel(efficiency(tmp_path, "swept", "cost"))
+    path = "investment.levers[0].handle_time_reduction"
+    none = model.evaluate({path: 0.0}, 0, 5)
+    strong = model.evaluate({path: 0.4}, 0, 5)
+    cuts = [sum(map(sum, inv.harvest_cut.values())) for inv in model._planned.values()]
+    assert len(model._planned) == 2 and cuts[0] == 0 < cuts[1]
+    assert strong["npv_usd"] > none["npv_usd"]
