@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.appraisal.tables import build_tables
-from sim.run.experiment import load_experiment, run_experiment
+from sim.appraisal.jobs import compare_scenarios
+from sim.run.experiment import load_experiment
 from sim.run.harvest import plan_harvest
 from sim.run.month_loop import run_arm
 from sim.scenario import load_scenario
@@ -60,12 +60,21 @@ def per_arm(runs, column):
     return runs.groupby("arm", observed=True)[column].mean()
 
 
-@pytest.fixture
-def harvested(tmp_path, small_world):
-    base = world(tmp_path, small_world)
-    files = [base, efficiency(tmp_path, "as_cost", "cost"), efficiency(tmp_path, "as_service", "service")]
-    exp = load_experiment(files)
-    return exp, build_tables(exp, run_experiment(exp, workers=1))
+@pytest.fixture(scope="module")
+def compared(tmp_path_factory):
+    """``sim compare`` of the phone world, the efficiency taken as cost and kept as service (3 replications)."""
+    from tests.conftest import SMALL_WORLD
+    from tests.helpers import SCENARIOS
+
+    d = tmp_path_factory.mktemp("harvest")
+    write(d / "small.yaml", SMALL_WORLD.format(base=SCENARIOS / "baseline.yaml", horizon=4))
+    files = [world(d, None), efficiency(d, "as_cost", "cost"), efficiency(d, "as_service", "service")]
+    return compare_scenarios(files, out=d / "res", workers=1)
+
+
+@pytest.fixture(scope="module")
+def harvested(compared):
+    return compared.run.experiment, compared.run.tables
 
 
 def test_harvest_cost_pays_fewer_agent_hours_at_the_baseline_service_level(harvested):
@@ -163,3 +172,19 @@ def test_a_sweep_replans_the_harvest_at_each_point(tmp_path, small_world):
     cuts = [sum(map(sum, inv.harvest_cut.values())) for inv in model._planned.values()]
     assert len(model._planned) == 2 and cuts[0] == 0 < cuts[1]
     assert strong["npv_usd"] > none["npv_usd"]
+
+
+def test_terminal_and_report_say_which_harvest_each_option_used(compared):
+    from rich.console import Console
+
+    from sim.present.report import build_report
+    from sim.present.text import print_comparison
+
+    console = Console(record=True, width=200)
+    print_comparison(console, compared)
+    text = console.export_text()
+    assert "efficiency harvested as" in text and "cost (−" in text and "service" in text
+    assert "labour saving (harvest: cost)" in text
+    page = build_report(compared.run.out_dir).read_text()
+    assert "How each option harvests its efficiency" in page
+    assert "staffing re-planned to the baseline" in page and "staffing unchanged" in page

@@ -49,6 +49,8 @@ def harvest_label(exp, arm: str) -> str:
     if inv is None or inv.harvest == "service":
         return "service"
     hours = sum(sum(c) for c in (inv.harvest_cut or {}).values())
+    if not hours:
+        return "cost (no whole agent-hour freed)"
     return f"cost (−{hours} agent-h/day from month {inv.harvest_window()[0]})"
 
 
