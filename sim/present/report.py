@@ -149,7 +149,8 @@ def harvests(res: dict) -> str:
     return ("<table><tr><th>option</th><th>harvest</th><th>what the efficiency becomes</th></tr>" + "".join(rows) + "</table>"
             "<p class='note'>Fair attribution: only the difference between the staffing the targets need without and with the "
             "investment (same planner) comes off today's schedule, so an over-staffed schedule is never counted as its "
-            "saving. Planned at the central value of every uncertain setting.</p>")
+            "saving (a WFM lever that fits the schedule is counted against today's schedule: the fit is what it buys). "
+            "Planned at the central value of every uncertain setting.</p>")
 
 
 def validation(res: dict) -> str:
