@@ -52,6 +52,7 @@ class Stream(IntEnum):
     RECOVERY = 23  # service-recovery credit uniform per potential contact
     REOPEN = 24  # standard exponentials per potential contact and attempt: delay after a closed channel opens
     PRIOR = 25  # one standard normal per uncertain setting, keyed by the setting's path (PSA)
+    SHIFT = 26  # channel-shift uniform per potential contact (an omnichannel platform moves some contacts)
 
 
 def seed_sequence(root_seed: int, replication: int, stream: Stream, *key: int) -> np.random.SeedSequence:

@@ -4,7 +4,8 @@ For every investment run of a real ``sim run``: NPV, ROI, IRR and both paybacks 
 numpy-financial (NPV, IRR) and a plain loop (payback, DESIGN.md "Finance conventions") from the
 stored monthly ``incremental_cash_flow_usd`` equal the stored ``npv_usd``, ``roi``,
 ``irr_annual``, ``payback_months`` and ``discounted_payback_months``; the series itself is the sum
-of the stored benefit lines less the risk-adjusted cost, and the margin lines add up to the
+of the stored benefit lines less the risk-adjusted cost, the cost lines (variable cost to serve, labour
+saving of a harvest: cost investment) follow from each arm's own rows, and the margin lines add up to the
 difference in gross margin against the same replication's baseline. The fan chart plots exactly
 the stored cumulative series (median line and percentile bands). Tolerance: 1e-9 relative (the
 same arithmetic in another order); IRR to 1e-7 (numpy-financial's own solver tolerance).
@@ -25,7 +26,7 @@ from sim.present import charts
 from tests.helpers import write
 
 RATE = (1.10) ** (1 / 12) - 1  # the small world's 10 %/yr effective, monthly
-LINES = ("retained_margin", "referral_margin", "upsell_margin", "cost_to_serve")
+LINES = ("retained_margin", "referral_margin", "upsell_margin", "cost_to_serve", "labour_saving")
 
 
 def payback(flows: np.ndarray) -> float:
@@ -63,8 +64,10 @@ def results(tmp_path_factory):
                  "  name: keep\n  levers:\n    - {type: retention, churn_reduction: 0.3, one_off_usd: 2000}\n")
     staff = write(d / "staff.yaml", "extends: small.yaml\nfinance: {benefit_risk: 0.1, cost_risk: 0.2}\ninvestment:\n"
                   "  name: staff\n  levers:\n    - {type: staffing, channel: phone, extra_agents: 1, from_hour: 9, to_hour: 17}\n")
+    lean = write(d / "lean.yaml", "extends: small.yaml\nfinance: {benefit_risk: 0.1, cost_risk: 0.2}\ninvestment:\n"
+                 "  name: lean\n  harvest: cost\n  levers:\n    - {type: crm, handle_time_reduction: 0.4, ramp_months: 0}\n")
     base = write(d / "base.yaml", "extends: small.yaml\nfinance: {benefit_risk: 0.1, cost_risk: 0.2}\n")
-    out = run_scenarios([base, keep, staff], replications=3, seed=4, out=d / "res", workers=1)
+    out = run_scenarios([base, keep, staff, lean], replications=3, seed=4, out=d / "res", workers=1)
     return pd.read_parquet(out.out_dir / "runs.parquet"), pd.read_parquet(out.out_dir / "monthly.parquet"), out
 
 
@@ -78,7 +81,7 @@ def series(monthly: pd.DataFrame, arm: str, rep: int, metric: str, months: int =
 def test_runs_parquet_money_follows_from_the_stored_monthly_cash_flow(results):
     runs, monthly, _ = results
     alts = runs[runs["arm"] != "baseline"]
-    assert len(alts) == 6
+    assert len(alts) == 9
     finite_paybacks = 0
     for _, row in alts.iterrows():
         arm, rep = row["arm"], row["replication"]
@@ -114,13 +117,18 @@ def test_runs_parquet_money_follows_from_the_stored_monthly_cash_flow(results):
         gm = 0.6  # the baseline world's gross margin
         raw = {"retained_margin": gm * (part("revenue_usd") - part("upsell_revenue_usd") - part("referred_revenue_usd")),
                "referral_margin": gm * part("referred_revenue_usd"), "upsell_margin": gm * part("upsell_revenue_usd"),
-               "cost_to_serve": -part("service_cost_usd")}
+               "cost_to_serve": -part("variable_service_cost_usd"), "labour_saving": -part("labor_cost_usd")}
+        np.testing.assert_allclose(series(monthly, arm, rep, "service_cost_usd"), series(monthly, arm, rep, "labor_cost_usd")
+                                   + series(monthly, arm, rep, "variable_service_cost_usd"), rtol=1e-12)
+        if arm != "lean":
+            assert not lines["labour_saving"].any()  # harvest: service keeps staffing
         for k in LINES:
             np.testing.assert_allclose(lines[k], raw[k] - 0.1 * np.abs(raw[k]), rtol=1e-9, atol=1e-6, err_msg=k)
         # gross margin, not revenue, drives the benefits
         np.testing.assert_allclose(raw["retained_margin"] + raw["referral_margin"] + raw["upsell_margin"],
                                    part("gross_margin_usd"), rtol=1e-9, atol=1e-6)
     assert finite_paybacks >= 1, "at least one run must pay back inside the horizon, or the payback check is idle"
+    assert (alts.loc[alts["arm"] == "lean", "pv_benefit_labour_saving_usd"] > 0).all(), "the labour-saving line is checked idle"
 
 
 def test_fan_chart_plots_the_stored_cumulative_cash_flow(results):

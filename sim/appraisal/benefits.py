@@ -1,7 +1,9 @@
 """The business case of one investment run against the baseline run of the same replication.
 
 Benefit lines are kept apart (TEI style): retained gross margin, margin from referred customers,
-upsell margin, and cost to serve (negative = the investment costs more to run). Each line can be
+upsell margin, cost to serve (the variable service cost per contact and bot session; negative =
+the investment costs more to run) and labour saving (the paid agent-hours a ``harvest: cost``
+investment re-plans away, in loaded salary and tooling; 0 with ``harvest: service``). Each line can be
 risk-adjusted (a haircut that always moves it against the investment); investment costs can be
 risk-adjusted up. The annual table sums months 1–12, 13–24, … with t = 0 as year 0.
 """
@@ -14,14 +16,16 @@ import pandas as pd
 from sim.appraisal.finance import appraise, discount_factors, monthly_rate
 from sim.scenario import FinanceConfig
 
-LINES = ("retained_margin", "referral_margin", "upsell_margin", "cost_to_serve")
+LINES = ("retained_margin", "referral_margin", "upsell_margin", "cost_to_serve", "labour_saving")
 
 
 def benefit_lines(base: dict[str, np.ndarray], alt: dict[str, np.ndarray], gross_margin: float) -> dict[str, np.ndarray]:
     """Monthly incremental benefit lines (index 0 = t0), before risk adjustment."""
     def parts(m: dict[str, np.ndarray]):
         rev, ups, ref = (np.nan_to_num(m[k]) for k in ("revenue_usd", "upsell_revenue_usd", "referred_revenue_usd"))
-        return (rev - ups - ref) * gross_margin, ref * gross_margin, ups * gross_margin, -np.nan_to_num(m["service_cost_usd"])
+        labor = np.nan_to_num(m["labor_cost_usd"]) if "labor_cost_usd" in m else np.zeros_like(rev)
+        variable = np.nan_to_num(m["service_cost_usd"]) - labor
+        return (rev - ups - ref) * gross_margin, ref * gross_margin, ups * gross_margin, -variable, -labor
 
     b, a = parts(base), parts(alt)
     return {line: a[i] - b[i] for i, line in enumerate(LINES)}

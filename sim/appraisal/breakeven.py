@@ -20,6 +20,7 @@ from scipy.optimize import brentq
 from sim.appraisal.benefits import benefit_lines, risk_adjust
 from sim.appraisal.finance import payback_months
 from sim.run.experiment import Experiment, run_experiment
+from sim.run.harvest import plan_harvest
 from sim.scenario import Problem, ScenarioError, load_scenario, parse_path, with_value
 
 
@@ -64,7 +65,7 @@ def breakeven(path: str | Path, param: str, low: float, high: float, target_mont
     def cumulative(x: float) -> tuple[float, float]:
         nonlocal evaluations
         evaluations += 1
-        inv = with_value(sc, keys, x, source).investment
+        inv = plan_harvest(world, with_value(sc, keys, x, source).investment, root)[0]  # harvest: cost re-plans at each value
         runs = run_experiment(replace(Experiment(world, (inv,), reps, root), include_baseline=False), workers=workers)
         cums, paybacks = [], []
         for run in runs:

@@ -30,7 +30,8 @@ GLOSSARY = {
     "discounted_payback_months": "payback of the discounted incremental cash flow",
     "irr_annual": "annual effective IRR where unique (one sign change); NaN otherwise",
     "incremental_cash_flow_usd": "sum of the (risk-adjusted) benefit lines - (risk-adjusted) investment cost, vs the same replication's baseline",
-    "benefit_<line>_usd": "retained_margin, referral_margin, upsell_margin, cost_to_serve: incremental, risk-adjusted",
+    "benefit_<line>_usd": "retained_margin, referral_margin, upsell_margin, cost_to_serve (variable service cost), "
+                          "labour_saving (paid agent-hours re-planned away by harvest: cost): incremental, risk-adjusted",
 }
 
 
@@ -60,6 +61,8 @@ def build_tables(exp: Experiment, runs: list[ArmRun]) -> Tables:
             "monthly_churn_mean": float(np.nanmean(m["churned"][1:] / m["active_customers"][:-1])),
             "gross_margin_usd_total": np.nansum(m["gross_margin_usd"]),
             "service_cost_usd_total": np.nansum(m["service_cost_usd"]),
+            "labor_cost_usd_total": np.nansum(m["labor_cost_usd"]) if "labor_cost_usd" in m else np.nan,
+            "paid_agent_hours_total": np.nansum(m["paid_agent_hours"]) if "paid_agent_hours" in m else np.nan,
             "investment_cost_usd_total": np.nansum(m["investment_cost_usd"]),
             "csat_mean": float(np.nanmean(m["csat"][1:])),
             "nps_end": m["nps"][-1],

@@ -33,8 +33,11 @@ def investment_costs_usd(investment: Investment, horizon_months: int, rates: Lab
 
 
 def month_effects(investment: Investment | None, month: int, rates: LaborRates, days_per_month: int) -> MonthEffects:
-    """What the investment's levers change in ``month`` (combined); nothing for the baseline."""
+    """What the investment's levers change in ``month`` (combined), with the harvest's re-planned
+    schedule where it applies; nothing for the baseline."""
     fx = MonthEffects()
     for lv in investment.levers if investment is not None else ():
         lever_effect(lv, fx, month, rates, days_per_month)
+    if investment is not None:
+        fx.staff_cut = investment.cut_in(month)
     return fx

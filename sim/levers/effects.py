@@ -43,3 +43,8 @@ class MonthEffects:
     recovery_grant_share: float = 0.0
     recovery_score_uplift: float = 0.0
     churn_multiplier: float = 1.0
+    # the schedule: what the run layer does to each channel's own agents (sim.run.specs)
+    staff_cut: dict[Channel, tuple[int, ...]] = field(default_factory=dict)  # harvest: agents off per hour of day
+    fit_schedule: set[Channel] = field(default_factory=set)  # WFM: each day's agent-hours re-shaped to the arrival curve
+    floor_scale: dict[Channel, float] = field(default_factory=dict)  # WFM: floor agents x this (adherence); missing = 1
+    channel_shift: list[tuple[Channel, Channel, float]] = field(default_factory=list)  # (from, to, share of from's contacts)

@@ -43,6 +43,17 @@ def measures_table(title: str, arms, rows: dict[str, list[str]]) -> Table:
     return t
 
 
+def harvest_label(exp, arm: str) -> str:
+    """How an option harvests its efficiency: 'service', or 'cost (-N agent-h/day)' with the hours re-planned away."""
+    inv = next((i for i in exp.investments if i.name == str(arm)), None)
+    if inv is None or inv.harvest == "service":
+        return "service"
+    hours = sum(sum(c) for c in (inv.harvest_cut or {}).values())
+    if not hours:
+        return "cost (no whole agent-hour freed)"
+    return f"cost (−{hours} agent-h/day from month {inv.harvest_window()[0]})"
+
+
 def print_comparison(console: Console, result) -> None:
     exp, ranked = result.run.experiment, result.ranked
     w = exp.world
@@ -59,6 +70,7 @@ def print_comparison(console: Console, result) -> None:
         "customers kept [90% CI]": [f"{r.customers_kept_mean:,.0f} {interval(r.customers_kept_ci_low, r.customers_kept_ci_high, count)}"
                                     for r in ranked.itertuples()],
         "ROI (PV)": [f"{r.roi_median:.0%}" if math.isfinite(r.roi_median) else "n/a" for r in ranked.itertuples()],
+        "efficiency harvested as": [harvest_label(exp, r.arm) for r in ranked.itertuples()],
     }
     console.print(measures_table(f"Investments ranked by median NPV: {w.horizon_months}-month horizon, "
                                  f"{w.discount_rate_annual:.0%}/yr, {exp.replications} paired replications; "
@@ -72,9 +84,11 @@ def print_comparison(console: Console, result) -> None:
         a.add_column(f"year {int(y)}", justify="right")
     for col, label in (("retained_margin_usd", "retained gross margin"), ("referral_margin_usd", "referral margin"),
                        ("upsell_margin_usd", "upsell margin"), ("cost_to_serve_usd", "cost to serve (savings +)"),
-                       ("total_benefits_usd", "total benefits"), ("investment_cost_usd", "investment costs"),
-                       ("net_usd", "net cash flow"), ("cumulative_net_usd", "cumulative"), ("pv_net_usd", "present value of net")):
-        a.add_row(label, *[money(v) for v in tei[col]])
+                       ("labour_saving_usd", "labour saving (harvest: cost)"), ("total_benefits_usd", "total benefits"),
+                       ("investment_cost_usd", "investment costs"), ("net_usd", "net cash flow"),
+                       ("cumulative_net_usd", "cumulative"), ("pv_net_usd", "present value of net")):
+        if col in tei:
+            a.add_row(label, *[money(v) for v in tei[col]])
     console.print(a)
     if math.isfinite(result.crn_factor):
         console.print(f"common random numbers: the paired NPV estimate of {escape(best)} has "
@@ -123,6 +137,7 @@ def print_run(out: Console, result) -> None:
             "ROI (PV)": [f"{r.roi_median:.0%}" if math.isfinite(r.roi_median) else "n/a" for r in inv.itertuples()],
             "investment cost": [money(r.investment_cost_usd_total_median) for r in inv.itertuples()],
             "customers kept (churn avoided)": [f"{r.churned_saved_median:,.0f}" for r in inv.itertuples()],
+            "efficiency harvested as": [harvest_label(exp, r.arm) for r in inv.itertuples()],
         }
         out.print(measures_table(f"Business case vs baseline: {w.horizon_months}-month horizon, {w.discount_rate_annual:.0%}/yr "
                                  f"discount, {exp.replications} paired replications; median [90% CI of the median]",

@@ -16,6 +16,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
+from sim.run.harvest import plan_harvest
 from sim.run.month_loop import ArmRun, run_arm
 from sim.run.workers import die_with_parent, sigint_ignored, stop_pool
 from sim.scenario import Investment, Problem, Scenario, ScenarioError, load_scenario
@@ -33,6 +34,7 @@ class Experiment:
     root_seed: int
     sources: tuple[str, ...] = ()
     include_baseline: bool = True
+    harvest_plans: tuple[dict, ...] = ()  # what each harvest: cost investment re-planned (sim.run.harvest)
 
     @property
     def arms(self) -> list[str]:
@@ -50,7 +52,8 @@ def build_experiment(scenarios: list[Scenario], paths: list[str], replications: 
 
     Files may be the baseline itself (no investment) or investments that extend it. All must
     describe the same world, otherwise the comparison would not be paired; seed and replications
-    come from the first file unless given.
+    come from the first file unless given. An investment with ``harvest: cost`` gets its
+    re-planned schedule here, once (:func:`sim.run.harvest.plan_harvest`).
     """
     if not scenarios:
         raise ValueError("no scenario given")
@@ -69,12 +72,21 @@ def build_experiment(scenarios: list[Scenario], paths: list[str], replications: 
             seen[sc.investment.name] = path
     if problems:
         raise ScenarioError(problems)
+    world = first.world()
+    root = root_seed if root_seed is not None else first.seed
+    investments, plans = [], []
+    for sc in scenarios:
+        if sc.investment is not None:
+            inv, plan = plan_harvest(world, sc.investment, root)
+            investments.append(inv)
+            plans += [plan.as_dict()] if plan is not None else []
     return Experiment(
-        world=first.world(),
-        investments=tuple(sc.investment for sc in scenarios if sc.investment is not None),
+        world=world,
+        investments=tuple(investments),
         replications=replications if replications is not None else first.replications,
-        root_seed=root_seed if root_seed is not None else first.seed,
+        root_seed=root,
         sources=tuple(paths),
+        harvest_plans=tuple(plans),
     )
 
 

@@ -19,7 +19,7 @@ from sim.des import Bot, ContactBatch, ContactRecords, draw_contacts, interval_k
 from sim.experience import ces_responses, contact_scores, csat_responses, effort_units, episodes
 from sim.levers import MonthEffects, investment_costs_usd, month_effects
 from sim.run.psa import draw_inputs
-from sim.run.specs import CHANNELS, centre_spec, demand_specs, lever_variable_cost_usd, reason_specs, variable_cost_usd
+from sim.run.specs import CHANNELS, centre_spec, demand_specs, labor_cost, lever_variable_cost_usd, reason_specs, variable_cost_usd
 from sim.scenario import Investment, Scenario
 from sim.streams import Stream, Streams
 from sim.types import Arm
@@ -119,6 +119,19 @@ def carry_backlog(batch: ContactBatch, rec: ContactRecords, days: int) -> Contac
                                carried=np.ones(rows.size, bool))
 
 
+def shift_channels(streams: Streams, month: int, channel: np.ndarray, potential_index: np.ndarray,
+                   fx: MonthEffects) -> np.ndarray:
+    """Channel codes after the month's channel shift (omnichannel): a share of one channel's contacts
+    move to another, chosen by a uniform per potential contact (the same contacts in every month's arm)."""
+    if not fx.channel_shift or not channel.size:
+        return channel
+    u = streams.rng(Stream.SHIFT, month).random(int(potential_index.max()) + 1)[potential_index]
+    out = channel.copy()
+    for src, dst, share in fx.channel_shift:
+        out[(channel == CHANNELS.index(src)) & (u < share)] = CHANNELS.index(dst)
+    return out
+
+
 def run_arm_records(scenario: Scenario, replication: int, root_seed: int):
     """Yield (month, contact records) of the baseline arm: what a centre's ACD log would show."""
     records: list = []
@@ -132,8 +145,12 @@ def run_arm(scenario: Scenario, investment: Investment | None, replication: int,
 
     The baseline arm is ``investment=None``. Same (scenario, replication, root_seed) ⇒ the same
     customers with the same needs, and the same values of uncertain world settings, in every arm
-    (common random numbers).
+    (common random numbers). An investment with ``harvest: cost`` needs its re-planned schedule
+    (``harvest_cut``): :func:`sim.run.harvest.plan_harvest`, which building an experiment does.
     """
+    if investment is not None and investment.harvest == "cost" and investment.harvest_cut is None:
+        raise ValueError(f"investment {investment.name!r} has harvest: cost but no re-planned schedule (harvest_cut): "
+                         "plan it first with sim.run.harvest.plan_harvest (build_experiment does)")
     scenario, investment, inputs = draw_inputs(scenario, investment, replication, root_seed)
     sc, streams = scenario, Streams(root_seed, replication)
     shares = sc.customers.channel_mix.shares()
@@ -145,7 +162,7 @@ def run_arm(scenario: Scenario, investment: Investment | None, replication: int,
     configured = sc.channels.configured()
     expected = np.array([configured[ch].expected_wait_s if ch in configured else 1.0 for ch in CHANNELS])
     horizon, days = sc.horizon_months, sc.days_per_month
-    labor, rates = sc.labor_cost_usd_per_month(), sc.labor_rates()
+    rates = sc.labor_rates()
     invest_cost = investment_costs_usd(investment, horizon, rates, days) if investment is not None else np.zeros(horizon + 1)
 
     monthly: dict[str, np.ndarray] = {}
@@ -153,7 +170,7 @@ def run_arm(scenario: Scenario, investment: Investment | None, replication: int,
     def put(name: str, month: int, value: float) -> None:
         monthly.setdefault(name, np.full(horizon + 1, np.nan))[month] = value
 
-    for name in ("service_cost_usd", "revenue_usd", "gross_margin_usd"):
+    for name in ("service_cost_usd", "labor_cost_usd", "variable_service_cost_usd", "revenue_usd", "gross_margin_usd"):
         put(name, 0, 0.0)
     put("active_customers", 0, float(model.active_count))
     interval_parts: list[dict[str, np.ndarray]] = []
@@ -163,7 +180,8 @@ def run_arm(scenario: Scenario, investment: Investment | None, replication: int,
     for month in range(1, horizon + 1):
         fx = month_effects(investment, month, rates, days)
         req = model.propose_contacts()
-        wanted = draw_contacts(streams, month, req.customer_id, req.channel, req.potential_index, demand, days,
+        channel = shift_channels(streams, month, req.channel, req.potential_index, fx)
+        wanted = draw_contacts(streams, month, req.customer_id, channel, req.potential_index, demand, days,
                                reasons, sc.day_volume_cv)
         fresh, side, deflected, prevented = prevent(sc, streams, month, wanted, fx)
         batch = ContactBatch.concat(carry, fresh) if len(carry) else fresh
@@ -198,7 +216,12 @@ def run_arm(scenario: Scenario, investment: Investment | None, replication: int,
         put("fcr", month, float((rec.resolved & first).sum() / len(fresh)) if len(fresh) else np.nan)
         put("repeat_contacts", month, float((rec.attempt > 0).sum()))
         put("experience_mean", month, float(np.nanmean(xp.score)) if lived.any() else np.nan)
-        put("service_cost_usd", month, labor + variable_cost_usd(rec, spec))
+        labor, paid_hours = labor_cost(sc, fx)
+        variable = variable_cost_usd(rec, spec)
+        put("labor_cost_usd", month, labor)
+        put("paid_agent_hours", month, paid_hours)
+        put("variable_service_cost_usd", month, variable)
+        put("service_cost_usd", month, labor + variable)
         lever_costs = lever_variable_cost_usd(rec, spec, fx)
         lever_costs["recovery_credits_usd"] = xp.credits * fx.recovery_credit_usd
         lever_costs["proactive_messages_usd"] = prevented * fx.proactive_cost_per_prevented_usd

@@ -1,9 +1,15 @@
 """From the scenario (and an investment) to the contact centre's monthly specs, and back to money.
 
 Pure translation, no simulation: which channels, reasons and agent groups exist this month, what
-the investment's levers change (extra agents, handle-time multiplier, FCR gain), and what the
-month's contacts cost. Channel codes follow ``Channel`` order; unconfigured channels get an inert
-spec that no contact uses.
+the investment's levers change (extra agents, handle-time multiplier, FCR gain, each channel's own
+schedule), and what the month's agents and contacts cost. Channel codes follow ``Channel`` order;
+unconfigured channels get an inert spec that no contact uses.
+
+A channel's own schedule (by hour, or a shift plan's floor per interval of the week) changes in
+this order: the harvest's cut (agents taken off per hour, never emptying a staffed interval), a
+WFM fit (the week's agent-intervals re-allocated to the arrival curve, same total, staffed
+intervals only: :func:`sim.run.erlang_plan.fit_week`), a WFM adherence gain (floor agents x factor, rounded cumulatively over the week's days so
+the weekly mean keeps the fraction). Labour follows the paid hours: only the cut changes them.
 """
 
 from __future__ import annotations
@@ -17,8 +23,10 @@ from sim.des.arrivals import ReasonSpec
 from sim.des.contacts import Bot
 from sim.des.spec import Closed
 from sim.levers import MonthEffects
+from sim.run.erlang_plan import fit_week
 from sim.scenario import Scenario
-from sim.scenario.schedule import WEEKDAYS, floor_by_interval, open_by_interval
+from sim.scenario.harvest import keep_open
+from sim.scenario.schedule import MINUTES_PER_DAY, WEEKDAYS, floor_by_interval, open_by_interval
 from sim.types import Channel
 
 CHANNELS = list(Channel)
@@ -90,6 +98,62 @@ def _group(sc: Scenario, name: str, channels: tuple[int, ...], cfg, **kw) -> Gro
     return GroupSpec(name, channels, tuple(int(x) for x in np.floor(hourly + 0.5)), agents_by_interval=weekly, **kw)
 
 
+def _weekly(sc: Scenario, cfg) -> np.ndarray:
+    """A channel's own agents on the floor per interval of the week (Monday first)."""
+    if cfg.schedule is not None:
+        return np.asarray(floor_by_interval(cfg.schedule, sc.interval_min, sc.costs.shrinkage), int)
+    per_day = MINUTES_PER_DAY // sc.interval_min
+    return np.tile(np.asarray(cfg.agents_by_hour, int)[np.arange(per_day) * sc.interval_min // 60], 7)
+
+
+def _hour_of_slot(sc: Scenario) -> np.ndarray:
+    per_day = MINUTES_PER_DAY // sc.interval_min
+    return np.tile(np.arange(per_day) * sc.interval_min // 60, 7)
+
+
+def _spread_round(x: np.ndarray) -> np.ndarray:
+    """Whole agents whose mean over the week's days, slot by slot, is ``x``'s (cumulative rounding)."""
+    days = x.reshape(7, -1)
+    r = np.floor(np.cumsum(days, axis=0) + 0.5 + 1e-9)
+    return np.diff(r, axis=0, prepend=0).astype(int).ravel()
+
+
+def own_floor(sc: Scenario, ch: Channel, fx: MonthEffects) -> np.ndarray | None:
+    """The channel's own floor per interval of the week after the month's schedule effects (None: unchanged)."""
+    cfg = sc.channels.configured()[ch]
+    cut, fit, scale = fx.staff_cut.get(ch), ch in fx.fit_schedule, fx.floor_scale.get(ch, 1.0)
+    if cut is None and not fit and scale == 1.0:
+        return None
+    weekly, hour = _weekly(sc, cfg), _hour_of_slot(sc)
+    if cut is not None:
+        weekly = keep_open(weekly, np.asarray(cut)[hour])
+    if fit:
+        weekly = fit_week(sc, ch, weekly)
+    if scale != 1.0:
+        weekly = _spread_round(weekly * scale)
+    return weekly
+
+
+def labor_cost(sc: Scenario, fx: MonthEffects | None = None) -> tuple[float, float]:
+    """(labour and tooling in USD, paid agent-hours) of the month: the scheduled floor hours grossed up for
+    shrinkage; a harvest's cut removes its paid hours (a shift plan: its paid hours in proportion to the floor)."""
+    rates, days = sc.labor_rates(), sc.days_per_month
+    floor_per_day = 0.0
+    for name, chans, agents in sc.staffing_groups():
+        agents = np.asarray(agents, float)
+        ch = chans[0]
+        if fx is not None and name == ch.value and ch in fx.staff_cut:
+            cfg, hour = sc.channels.configured()[ch], _hour_of_slot(sc)
+            now = np.bincount(hour, _weekly(sc, cfg), minlength=24)
+            kept = np.bincount(hour, keep_open(_weekly(sc, cfg), np.asarray(fx.staff_cut[ch])[hour]), minlength=24)
+            agents = agents * np.divide(kept, now, out=np.ones(24), where=now > 0)
+        floor_per_day += agents.sum()
+    fte = floor_per_day * days / rates.floor_hours_per_fte_month
+    usd = sc.labor_cost_usd_per_month() if fx is None or not fx.staff_cut else fte * (
+        rates.loaded_usd_per_agent_month + sc.costs.tooling_usd_per_agent_month)
+    return usd, fte * sc.costs.paid_hours_per_year / 12.0
+
+
 def centre_spec(sc: Scenario, fx: MonthEffects | None = None, month: int = 1) -> CentreSpec:
     """The centre in one month: the scenario's channels and groups, changed by the month's effects."""
     fx = fx or MonthEffects()
@@ -99,7 +163,13 @@ def centre_spec(sc: Scenario, fx: MonthEffects | None = None, month: int = 1) ->
         channels.append(_channel(sc, ch, fx.handle_multiplier[ch], fx.fcr_gain[ch], fx))
         cfg = sc.channels.configured().get(ch)
         if cfg is not None and any(cfg.cost_agents_by_hour(0.0)):
-            groups.append(_group(sc, ch.value, (code,), cfg))
+            weekly = own_floor(sc, ch, fx)
+            if weekly is None:
+                groups.append(_group(sc, ch.value, (code,), cfg))
+            else:
+                hourly = weekly.reshape(7, 24, -1).mean(axis=(0, 2))  # informative only: the DES reads weekly
+                groups.append(GroupSpec(ch.value, (code,), tuple(int(x) for x in np.floor(hourly + 0.5)),
+                                        agents_by_interval=tuple(int(x) for x in weekly)))
     for g in sc.agent_groups:
         reasons = None if g.reasons is None else tuple(names.index(n) for n in g.reasons)
         groups.append(_group(sc, f"group:{g.name}", tuple(CHANNELS.index(c) for c in g.channels), g,

@@ -70,6 +70,7 @@ def manifest(exp: Experiment, run_id: str, status: str, started: str, ended: str
         "world_hash": exp.world.world_hash(),
         "scenario": exp.world.model_dump(mode="json"),
         "investments": [inv.model_dump(mode="json") for inv in exp.investments],
+        "harvest_plans": list(exp.harvest_plans),
         "versions": dict(package_versions()),
         "git_sha": git_sha(),
         **process_identity(),

@@ -13,10 +13,20 @@
 
 from sim.scenario.centre import AgentGroupConfig, BotConfig, CallbackConfig, ChannelConfig, Channels, EscalationConfig, ReasonConfig
 from sim.scenario.errors import Problem, ScenarioError, dotted
+from sim.scenario.harvest import HarvestTarget
 from sim.scenario.investment import LEVER_CLASSES, LEVER_TYPES, Investment, Lever
 from sim.scenario.lever_base import LaborRates, LeverBase
 from sim.scenario.lever_people import EmpowermentLever, OutsourcingLever, StaffingLever, TrainingLever
-from sim.scenario.lever_tech import ChatbotLever, CrmLever, KnowledgeBaseLever, ProactiveLever, RetentionLever
+from sim.scenario.lever_tech import (
+                                    ChatbotLever,
+                                    CrmLever,
+                                    KnowledgeBaseLever,
+                                    OmnichannelLever,
+                                    ProactiveLever,
+                                    RetentionLever,
+                                    RoutingLever,
+                                    WfmLever,
+)
 from sim.scenario.loader import load_scenario, source_files
 from sim.scenario.model import Scenario
 from sim.scenario.paths import parse_path, with_value, with_values
@@ -25,7 +35,8 @@ from sim.scenario.world import ChannelMix, CostConfig, CustomerConfig, Experienc
 
 __all__ = ["LEVER_CLASSES", "LEVER_TYPES", "AgentGroupConfig", "BotConfig", "CallbackConfig", "ChannelConfig", "ChannelMix",
            "Channels", "ChatbotLever", "CostConfig", "CrmLever", "CustomerConfig", "EmpowermentLever", "EscalationConfig",
-           "ExperienceConfig", "FinanceConfig", "Investment", "KnowledgeBaseLever", "LaborRates", "Lever", "LeverBase",
-           "MarketConfig", "OutsourcingLever", "ProactiveLever", "Problem", "ReasonConfig", "RetentionLever", "Scenario",
+           "ExperienceConfig", "FinanceConfig", "HarvestTarget", "Investment", "KnowledgeBaseLever", "LaborRates", "Lever", "LeverBase",
+           "MarketConfig", "OmnichannelLever", "OutsourcingLever", "ProactiveLever", "Problem", "ReasonConfig", "RetentionLever",
+           "RoutingLever", "Scenario",
            "ScenarioError", "Segment", "StaffingLever", "SweepConfig", "TrainingLever", "dotted", "load_scenario",
-           "parse_path", "source_files", "with_value", "with_values"]
+           "parse_path", "source_files", "with_value", "with_values", "WfmLever"]

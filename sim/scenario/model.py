@@ -16,6 +16,7 @@ from typing import Literal, Optional
 from pydantic import Field
 
 from sim.scenario.centre import AgentGroupConfig, Channels, EscalationConfig, ReasonConfig, _Frozen, centre_setting_issues
+from sim.scenario.harvest import harvest_issues
 from sim.scenario.investment import Investment
 from sim.scenario.lever_base import LaborRates
 from sim.scenario.sweep_block import SweepConfig, sweep_issues
@@ -104,7 +105,7 @@ class Scenario(_Frozen):
                     issues.append((where + ("start_month",), f"{lever.start_month} is beyond horizon_months ({self.horizon_months})"))
                 channels = [lever.channel] if hasattr(lever, "channel") else list(getattr(lever, "channels", ()))
                 for ch in channels:
-                    if ch not in configured and lever.type not in ("crm", "training"):
+                    if ch not in configured and lever.type not in ("crm", "training", "omnichannel"):
                         issues.append((where, f"lever uses channel {ch.value}, which is not configured"))
                 if lever.type == "chatbot" and lever.channel.deferrable:
                     issues.append((where + ("channel",), "a bot sits in front of a live channel (phone, chat)"))
@@ -115,8 +116,14 @@ class Scenario(_Frozen):
                     bots[lever.channel] = f"investment.levers[{i}]"
                 if lever.type == "proactive" and lever.reason not in [r.name for r in self.reasons]:
                     issues.append((where + ("reason",), f"no reason named '{lever.reason}' under reasons"))
+                if lever.type == "omnichannel" and lever.shift_from is not None:
+                    for key in ("shift_from", "shift_to"):
+                        ch = getattr(lever, key)
+                        if ch not in configured:
+                            issues.append((where + (key,), f"{ch.value} is not configured under channels"))
                 if lever.end_month is not None and lever.end_month > self.horizon_months:
                     issues.append((where + ("end_month",), f"{lever.end_month} is beyond horizon_months ({self.horizon_months})"))
+            issues += harvest_issues(self)
         return issues
 
     def _centre_issues(self, configured) -> list[tuple[tuple, str]]:

@@ -132,7 +132,7 @@ class FinanceConfig(_Frozen):
     """TEI-style risk adjustment of the appraisal: benefit lines down, costs up (0 = none)."""
 
     benefit_risk: Prob = Field(0.0, description="default haircut on every benefit line")
-    benefit_risk_by_line: dict[Literal["retained_margin", "referral_margin", "upsell_margin", "cost_to_serve"], Prob] = {}
+    benefit_risk_by_line: dict[Literal["retained_margin", "referral_margin", "upsell_margin", "cost_to_serve", "labour_saving"], Prob] = {}
     cost_risk: float = Field(0.0, ge=0, le=10, description="uplift on investment costs")
 
     def haircut(self, line: str) -> float:

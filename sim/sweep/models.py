@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from sim.appraisal.benefits import appraise_lines, benefit_lines, risk_adjust
+from sim.run.harvest import plan_harvest
 from sim.run.month_loop import run_arm
 from sim.scenario import Problem, ScenarioError, dotted, load_scenario, parse_path, with_value
 from sim.scenario.footprint import footprint_issues
@@ -20,12 +21,15 @@ class BusinessCaseModel:
 
     Outcomes: monthly churn, final NPS and customers of the baseline; with an investment, its NPV,
     ROI, payback and discounted payback against the baseline of the same replication (CRN).
+    An investment with ``harvest: cost`` is re-planned at every parameter point (the efficiency,
+    and so the hours it frees, depends on the point), once per point and process.
     """
 
     def __init__(self, scenario_path: str | Path) -> None:
         self.path = str(scenario_path)
         self.scenario = load_scenario(scenario_path)
         self.key = hashlib.sha256(json.dumps(self.scenario.model_dump(mode="json", exclude={"sweep"}), sort_keys=True).encode()).hexdigest()[:16]
+        self._planned: dict[tuple, object] = {}
 
     def check(self, params) -> None:
         """Fail fast, before any run, on a path that is not a setting or a range the scenario rejects."""
@@ -45,7 +49,10 @@ class BusinessCaseModel:
         out = {"monthly_churn": float(np.nanmean(base["churned"][1:] / base["active_customers"][:-1])),
                "nps_end": float(base["nps"][-1]), "active_customers_end": float(base["active_customers"][-1])}
         if sc.investment is not None:
-            alt = run_arm(sc.world(), sc.investment, replication, root_seed).monthly
+            point = (tuple(sorted(values.items())), root_seed)
+            if point not in self._planned:
+                self._planned[point] = plan_harvest(sc.world(), sc.investment, root_seed)[0]
+            alt = run_arm(sc.world(), self._planned[point], replication, root_seed).monthly
             lines, costs = risk_adjust(benefit_lines(base, alt, sc.customers.gross_margin), alt["investment_cost_usd"], sc.finance)
             a = appraise_lines(lines, costs, sc.discount_rate_annual)
             out |= {"npv_usd": a.npv_usd, "roi": a.roi if math.isfinite(a.roi) else float("nan"),
