@@ -18,7 +18,7 @@ import numpy as np
 from scipy.optimize import brentq
 
 from sim.appraisal.benefits import benefit_lines, risk_adjust
-from sim.appraisal.finance import payback_months
+from sim.appraisal.finance import sustained_payback_months
 from sim.run.experiment import Experiment, run_experiment
 from sim.scenario import Problem, ScenarioError, load_scenario, parse_path, with_value
 
@@ -67,7 +67,7 @@ def breakeven(path: str | Path, param: str, low: float, high: float, target_mont
                                        run.monthly["investment_cost_usd"], world.finance)
             flow = sum(lines.values()) - costs
             cums.append(float(np.cumsum(flow)[target_months]))
-            paybacks.append(payback_months(flow))
+            paybacks.append(sustained_payback_months(flow))
         med = float(np.median(cums))
         if on_eval:
             on_eval(x, med)

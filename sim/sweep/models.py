@@ -45,5 +45,6 @@ class BusinessCaseModel:
             lines, costs = risk_adjust(benefit_lines(base, alt, sc.customers.gross_margin), alt["investment_cost_usd"], sc.finance)
             a = appraise_lines(lines, costs, sc.discount_rate_annual)
             out |= {"npv_usd": a.npv_usd, "roi": a.roi if math.isfinite(a.roi) else float("nan"),
-                    "payback_months": a.payback_months, "discounted_payback_months": a.discounted_payback_months}
+                    "payback_months": a.payback_months, "discounted_payback_months": a.discounted_payback_months,
+                    "sustained_payback_months": a.sustained_payback_months}
         return out
