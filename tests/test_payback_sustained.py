@@ -14,8 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.appraisal.finance import (discounted_payback_months, irr, monthly_rate, payback_months, rate_count_bound, redips,
-                                   sustained_payback_months)
+from sim.appraisal.finance import discounted_payback_months, irr, monthly_rate, payback_months, rate_count_bound, redips, sustained_payback_months
 
 # flow, first payback, sustained payback, re-dip?
 GOLDEN = [
