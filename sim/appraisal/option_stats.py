@@ -187,6 +187,7 @@ def option_table(runs: pd.DataFrame, monthly: pd.DataFrame, horizon_months: int,
         if h <= horizon_months:
             table.loc[table["is_baseline"], f"p_payback_within_{h}m"] = math.nan
     table["p_best"] = table["option"].map(p_best(nb))
+    table["run_order"] = np.arange(len(table))  # the run's order of arms (baseline 0): colours follow it
     table = table.sort_values(["npv_mean_usd", "is_baseline"], ascending=[False, False], kind="stable", ignore_index=True)
     table.insert(1, "rank", np.arange(1, len(table) + 1))
     return table, nb

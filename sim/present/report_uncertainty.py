@@ -63,3 +63,22 @@ def uncertainty_section(unc: dict[str, pd.DataFrame], replications: int) -> str:
         parts.append(f"<p class='note'>{replications} replications: value-of-information estimates are rough; "
                      "run with --reps 50 or more (or --reps auto) before acting on them.</p>")
     return "".join(parts)
+
+
+def finding_html(unc: dict[str, pd.DataFrame], replications: int) -> str:
+    """The value-of-information finding in two sentences, for page 1 (details in the appendix)."""
+    var, voi = unc["variance_share"], unc["voi"]
+    ranked = voi[voi["rank"] > 0] if not voi.empty else voi
+    parts = []
+    if not ranked.empty:
+        evpi = float(voi.loc[voi["rank"] == 0, "evppi_usd"].iloc[0])
+        parts.append(f"Resolving every assumption before deciding would be worth up to <b>{money(evpi)}</b> (EVPI). "
+                     f"{html.escape(str(ranked.iloc[0]['sentence']))}")
+    elif not var.empty and var["assumptions_share"].notna().any() and (var["assumptions_share"] > 0).any():
+        parts.append("The assumptions move the NPV, but no single one is worth resolving before deciding.")
+    else:
+        parts.append("No uncertain assumptions: the intervals show simulation noise only (give the settings that decide "
+                     "the case as distributions to cover them).")
+    if replications < 50 and not ranked.empty:
+        parts.append(f"<span class='note'>({replications} replications: rough; use --reps 50 or more.)</span>")
+    return "<p id='voi'>" + " ".join(parts) + "</p>"
