@@ -20,7 +20,7 @@ from sim.cli import sweep as sweep_cmds
 from sim.cli.console import err, headless_charts, out, print_unstable, progress
 from sim.cli.options import OUT_DIR, OVERWRITE, QUIET, REPS, SEED, WORKERS
 from sim.present.text import print_fit_report, print_run, print_staffing, print_uncertainty
-from sim.scenario import Scenario, ScenarioError, load_scenario
+from sim.scenario import ScenarioError, load_scenario
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="When does investing in customer service pay back? Simulate, compare, decide.")
@@ -208,8 +208,10 @@ def validate(scenarios: list[Path] = typer.Argument(..., help="scenario files to
 
 @app.command()
 def schema(out_file: Optional[Path] = typer.Option(None, "--out", help="write to this file instead of stdout")) -> None:
-    """Print the JSON Schema of scenario files (for editor completion and checks)."""
-    text = json.dumps(Scenario.model_json_schema(), indent=2) + "\n"
+    """Print the JSON Schema of scenario files, complete or extends:-ing another (for editor completion and checks)."""
+    from sim.scenario.schema import editor_schema
+
+    text = json.dumps(editor_schema(), indent=2, ensure_ascii=False) + "\n"
     if out_file is None:
         sys.stdout.write(text)
     else:
