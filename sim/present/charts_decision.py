@@ -46,7 +46,7 @@ def npv_options(options: pd.DataFrame, ax: Axes | None = None) -> Axes:
             single = True
     if single:
         ax.text(0.02, 0.02, NO_UNCERTAINTY, transform=ax.transAxes, fontsize=8)
-    names = [("keep the current operation" if r.is_baseline else str(r.option)) + f"\nP(best) {r.p_best:.0%}" for r in o.itertuples()]
+    names = [("keep the current operation" if r.is_baseline else str(r.option)) + f" · P(best) {r.p_best:.0%}" for r in o.itertuples()]
     ax.set_yticks(y, names)
     ax.axvline(0, color="black", lw=0.8)
     ax.xaxis.set_major_formatter(MoneyFormatter())

@@ -17,10 +17,13 @@ from sim.appraisal.decision import Decision
 from sim.appraisal.formats import band, money, months, pct
 
 
-def _table(title: str, columns: list[str]) -> Table:
+def _table(title: str, columns: list[str], first_width: int = 0) -> Table:
     t = Table(title=title, title_justify="left", show_lines=True, pad_edge=False)
     for i, c in enumerate(columns):
-        t.add_column(c, justify="left" if i == 0 else "right", overflow="fold")
+        if i == 0:
+            t.add_column(c, justify="left", no_wrap=True, min_width=first_width)
+        else:
+            t.add_column(c, justify="right", overflow="fold")
     return t
 
 
@@ -28,7 +31,7 @@ def ranked_rows(decision: Decision) -> list[list[str]]:
     """The ranked table's cells: option, mean NPV with its CI, median NPV with its band, payback, probabilities."""
     rows = []
     for r in decision.options.itertuples():
-        name = f"{r.rank}. {r.option}"
+        name = f"{r.rank} {r.option}"
         if r.is_baseline:
             rows.append([name, "$0", "-", "-", "-", "-", pct(r.p_best)])
             continue
@@ -60,10 +63,11 @@ def print_decision(console: Console, decision: Decision, details: bool = True) -
     console.print(f"[bold]{escape(v['sentence'])}[/]")
     if v.get("caveat"):
         console.print(f"[yellow]{escape(v['caveat'])}[/]")
+    width = max(len(str(o)) for o in decision.options["option"]) + 2
     t = _table(f"Options ranked by expected NPV ({h} months, {decision.discount_rate_annual:.0%}/yr, "
                f"{decision.replications} paired replications, risk-adjusted)",
-               ["option", "NPV mean\n[90 % CI]", "NPV median\n[5–95 %]", "payback, months\nmedian [5–95 %]",
-                f"P(payback\n≤ {h} m)", "P(NPV\n> 0)", "P(best)"])
+               ["# option", "NPV mean\n[90 % CI]", "NPV median\n[5–95 %]", "payback, months\nmedian [5–95 %]",
+                f"P(pay\n≤{h}m)", "P(NPV\n>0)", "P\n(best)"], width)
     for row in ranked_rows(decision):
         t.add_row(*map(escape, row))
     console.print(t)
@@ -74,10 +78,13 @@ def print_decision(console: Console, decision: Decision, details: bool = True) -
     if details and len(decision.options) > 1:
         d = _table("Cost, return and payback detail (means; payback medians)",
                    ["option", "cost PV\nundiscounted", "ROI", "IRR/yr", "payback first\ndiscounted", "re-dips",
-                    "customers kept\n[90 % CI]"])
+                    "customers kept\n[90 % CI]"], width - 2)
         for row in detail_rows(decision):
             d.add_row(*map(escape, row))
         console.print(d)
-        notes = {r.option: r.irr_note for r in decision.options.itertuples() if not r.is_baseline and r.irr_note}
-        for name, note in notes.items():
-            console.print(f"* IRR of {escape(str(name))}: {escape(str(note))}", style="dim")
+        notes: dict[str, list[str]] = {}
+        for r in decision.options.itertuples():
+            if not r.is_baseline and r.irr_note:
+                notes.setdefault(str(r.irr_note), []).append(str(r.option))
+        for note, names in notes.items():
+            console.print(f"* IRR n/a for {escape(', '.join(names))}: {escape(note)}", style="dim")

@@ -69,7 +69,7 @@ def charts(res: dict, decision: Decision | None = None) -> dict[str, object]:
 
     if focus is not None:
         best = str(focus["option"])
-        fig("npv_options", charts_decision.npv_options, decision.options, size=(7, 1.6 + 0.55 * len(decision.options)))
+        fig("npv_options", charts_decision.npv_options, decision.options, size=(8, 1.5 + 0.34 * len(decision.options)))
         fig("cash_flow_options", charts_decision.cash_flow_options, cash_flows(res["monthly"], m["scenario"]["discount_rate_annual"]),
             decision.options)
         fig("payback_curves", plots.payback_curves, runs, horizon)
@@ -104,6 +104,7 @@ td:first-child,th:first-child{text-align:left}table.register td{text-align:left}
 figure{margin:0}.grid img{max-width:540px}.warn{color:#a15c00}.meta{color:#555;font-size:.85em;margin:.2em 0}
 tr.below td,tr.above td{background:#fff4e5}.note{color:#666;font-size:.82em}
 table.ranked td:nth-child(2),table.ranked th:nth-child(2){text-align:left}
+.glance img{max-width:100%;max-height:95mm}
 @page{margin:10mm}
 @media print{body{max-width:none;margin:0;font-size:8.5pt}.page1{break-after:page}.appendix h2{break-after:avoid}
 figure,tr,.tile{break-inside:avoid}.grid img{max-width:88mm}.verdict{font-size:1.1em}
@@ -111,7 +112,7 @@ figure,tr,.tile{break-inside:avoid}.grid img{max-width:88mm}.verdict{font-size:1
 """
 
 
-def page(res: dict, decision: Decision, unc: dict, images: str) -> str:
+def page(res: dict, decision: Decision, unc: dict, images: str, glance: str = "") -> str:
     """The report's HTML: page 1 the decision, then the appendix."""
     m = res["manifest"]
     s = m["scenario"]
@@ -127,6 +128,7 @@ def page(res: dict, decision: Decision, unc: dict, images: str) -> str:
 (annual effective); {m['replications']} paired replications (run {html.escape(m['run_id'])}, seed {m['root_seed']}).</p>
 {decision_html(decision, style=False)}{unstable}
 <h2>How sure are we?</h2>{finding_html(unc, m['replications'])}
+{glance}
 </main>
 <section class="appendix" id="appendix">
 <h2>Appendix</h2>
@@ -151,9 +153,11 @@ def build_report(results_dir: str | Path, out: str | Path | None = None) -> Path
     focus = subject(decision)
     unc = load_uncertainty(res["dir"])
     figures = all_figures(res, unc, str(focus["option"]) if focus is not None else None, decision)
+    first = figures.pop("npv_options", None)
+    glance = f"<figure class='glance'><img alt='npv_options' src='{_png(first)}'></figure>" if first is not None else ""
     images = "".join(f"<figure><img alt='{name}' src='{_png(f)}'></figure>" for name, f in figures.items())
     path = Path(out) if out is not None else res["dir"] / "report.html"
-    atomic_write_bytes(path, page(res, decision, unc, images).encode())
+    atomic_write_bytes(path, page(res, decision, unc, images, glance).encode())
     return path
 
 
