@@ -21,6 +21,7 @@ from sim.appraisal.benefits import benefit_lines, risk_adjust
 from sim.appraisal.finance import sustained_payback_months
 from sim.run.experiment import Experiment, run_experiment
 from sim.scenario import Problem, ScenarioError, load_scenario, parse_path, with_value
+from sim.scenario.shadowing import warn_if_shadowed
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ def breakeven(path: str | Path, param: str, low: float, high: float, target_mont
     if not low < high:
         raise ScenarioError([Problem("--low/--high", 0, "", "low must be below high")])
     keys = parse_path(param)
+    warn_if_shadowed(sc, keys, param)
     reps = replications or sc.replications
     root = seed if seed is not None else sc.seed
     world = sc.world()

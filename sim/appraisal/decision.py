@@ -29,7 +29,6 @@ import pandas as pd
 
 from sim.appraisal.formats import band, money, month_of
 from sim.appraisal.option_stats import BAND_LABEL, CI_LABEL, LEVEL, mean_cash_flows, mean_ci, option_table
-from sim.run.store import atomic_write_bytes
 from sim.types import Arm
 
 KEEP = "keep the current operation"
@@ -146,6 +145,8 @@ def _jsonable(x):
 
 def write_decision(out_dir: Path, decision: Decision) -> None:
     """``decision.csv`` (the ranked options) and ``decision.json`` (verdict, labels, options)."""
+    from sim.run.store import atomic_write_bytes  # here: reading a decision must not load the simulation (Mesa)
+
     out_dir = Path(out_dir)
     atomic_write_bytes(out_dir / "decision.csv", decision.options.to_csv(index=False).encode())
     doc = {"verdict": {k: _jsonable(v) for k, v in decision.verdict.items()}, "labels": decision.labels,

@@ -172,7 +172,7 @@ def tornado(effects: pd.DataFrame, ax: Axes | None = None, outcome: str = "NPV (
     ax.barh(y, e["high"] - base, left=base, color=sns.color_palette()[2], label="parameter high")
     ax.axvline(base, color="black", lw=0.8)
     ax.set_yticks(y, e["parameter"])
-    if "USD" in outcome or "NPV" in outcome:
+    if "usd" in outcome.lower() or "npv" in outcome.lower():
         ax.xaxis.set_major_formatter(USD)
     ax.set(xlabel=outcome, title="What moves the result most")
     ax.legend(fontsize=8)

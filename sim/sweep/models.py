@@ -12,6 +12,7 @@ import numpy as np
 from sim.appraisal.benefits import appraise_lines, benefit_lines, risk_adjust
 from sim.run.month_loop import run_arm
 from sim.scenario import load_scenario, parse_path, with_value
+from sim.scenario.shadowing import warn_if_shadowed
 
 
 class BusinessCaseModel:
@@ -30,6 +31,7 @@ class BusinessCaseModel:
         """Fail fast, before any run, on a path that is not a setting or a range the scenario rejects."""
         for p in params:
             path = parse_path(p.path)
+            warn_if_shadowed(self.scenario, path, p.path)
             for value in (p.low, p.high):
                 with_value(self.scenario, path, value, self.path)
 
