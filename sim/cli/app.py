@@ -96,8 +96,8 @@ def breakeven_cmd(
     high: float = typer.Option(..., "--high", help="upper end of the search bracket"),
     target: int = typer.Option(12, "--target", min=1, help="payback horizon to reach, months"),
     reps: Optional[int] = typer.Option(None, "--reps", min=1, help="paired replications per evaluation"),
-    seed: Optional[int] = typer.Option(None, "--seed", min=0),
-    workers: Optional[int] = typer.Option(None, "--workers", min=1),
+    seed: Optional[int] = SEED,
+    workers: Optional[int] = WORKERS,
 ) -> None:
     """Find the value of one setting at which the median payback equals --target months."""
     from sim.appraisal.breakeven import breakeven
@@ -136,8 +136,8 @@ def contact_log_cmd(
     scenario: Path = typer.Argument(..., help="scenario whose baseline to simulate"),
     out_file: Path = typer.Option(..., "--out", help="CSV file to write"),
     months: int = typer.Option(1, "--months", min=1, max=24, help="months of contacts to simulate"),
-    seed: Optional[int] = typer.Option(None, "--seed", min=0),
-    overwrite: bool = typer.Option(False, "--overwrite"),
+    seed: Optional[int] = SEED,
+    overwrite: bool = typer.Option(False, "--overwrite", help="replace an existing --out file"),
 ) -> None:
     """Write a synthetic contact log simulated by this project's DES (for trying calibrate)."""
     from sim.planning.contact_log import write_log
@@ -151,8 +151,8 @@ def staffing_cmd(
     scenario: Path = typer.Argument(..., help="scenario to staff"),
     target: str = typer.Option(..., "--target", help='service-level targets, e.g. "phone: 80/20, chat: 90/60"'),
     reps: int = typer.Option(20, "--reps", min=2, help="replications of the simulated check"),
-    seed: Optional[int] = typer.Option(None, "--seed", min=0),
-    workers: Optional[int] = typer.Option(None, "--workers", min=1),
+    seed: Optional[int] = SEED,
+    workers: Optional[int] = WORKERS,
     write_investment: Optional[Path] = typer.Option(None, "--write-investment",
                                                     help="write the plan's extra agents as an investment file for sim compare"),
 ) -> None:
