@@ -70,18 +70,23 @@ def print_run(out: Console, result) -> None:
     """The operations table and the business case of ``sim run``."""
     exp = result.experiment
     w = exp.world
-    ops = Table(title=f"Operations and customers: means over {exp.replications} replications × {w.horizon_months} months")
-    ops.add_column("KPI")
-    for arm in result.operations["arm"]:
-        ops.add_column(escape(str(arm)), justify="right")
-    for c in (c for c in result.operations.columns if c != "arm"):
-        values = result.operations[c]
-        if c.startswith("unserved") and not values.any():
-            continue
-        cells = [f"{v:.1%}" if c.startswith(("service_level", "abandon_rate", "occupancy", "monthly_churn"))
-                 else (f"{v:,.0f}" if abs(v) >= 100 else f"{v:.2f}") for v in values]
-        ops.add_row(c.removesuffix("_mean").replace("_", " "), *cells)
-    out.print(ops)
+    ops_frame = result.operations
+    arms = list(ops_frame["arm"])
+    for start in range(0, len(arms), 4):  # at most four arms a table: readable at 80 columns
+        part = ops_frame.iloc[start:start + 4]
+        more = f" ({start + 1}-{min(start + 4, len(arms))} of {len(arms)} arms)" if len(arms) > 4 else ""
+        ops = Table(title=f"Operations and customers: means over {exp.replications} replications × {w.horizon_months} months{more}")
+        ops.add_column("KPI", overflow="fold")
+        for arm in part["arm"]:
+            ops.add_column(escape(str(arm)), justify="right", overflow="fold")
+        for c in (c for c in part.columns if c != "arm"):
+            values = part[c]
+            if c.startswith("unserved") and not ops_frame[c].any():
+                continue
+            cells = [f"{v:.1%}" if c.startswith(("service_level", "abandon_rate", "occupancy", "monthly_churn"))
+                     else (f"{v:,.0f}" if abs(v) >= 100 else f"{v:.2f}") for v in values]
+            ops.add_row(c.removesuffix("_mean").replace("_", " "), *cells)
+        out.print(ops)
 
     if result.investments.empty:
         out.print("No investment to appraise: pass investment files (e.g. scenarios/more_agents.yaml) beside the baseline.")
