@@ -114,3 +114,11 @@ def test_decision_json_round_trip(tmp_path):
     pd.testing.assert_frame_equal(back.options, d.options, check_dtype=False)
     assert back.verdict == d.verdict or {k: v for k, v in back.verdict.items() if v == v} == {k: v for k, v in d.verdict.items() if v == v}
     assert (tmp_path / "decision.csv").is_file()
+
+
+def test_one_replication_says_there_is_no_uncertainty_estimate():
+    runs, monthly = tables({"a": [5_000.0], "b": [3_000.0]})
+    d = decide(runs, monthly, 12, 0.10)
+    assert d.verdict["recommended"] == "a" and not d.verdict["separated"]
+    assert "One replication: no uncertainty estimate" in d.verdict["sentence"] and "cannot separate" not in d.verdict["sentence"]
+    assert math.isnan(d.recommended["npv_p05_usd"])  # no band of width zero

@@ -84,16 +84,18 @@ def _verdict(options: pd.DataFrame, nb: pd.DataFrame, horizon: int, about: dict,
                 else "No alternative is expected to make money: ")
         text = (f"{lead}{KEEP}; closest is {best['option']} at {money(best['npv_mean_usd'])} expected NPV "
                 f"({CI_LABEL} {band(best['npv_mean_ci_low_usd'], best['npv_mean_ci_high_usd'])}).")
-        if not separated:
+        if not separated and math.isfinite(d_lo):
             text += f" The evidence cannot rule out that {best['option']} breaks even."
     else:
         text = (f"Invest in {top['option']}: expected NPV {money(top['npv_mean_usd'])} ({ci}) over {horizon} months; "
                 f"{_payback_clause(top, horizon)}; P(best) {top['p_best']:.0%}.")
-        if not separated:
+        if not separated and math.isfinite(d_lo):
             rival = KEEP if second["is_baseline"] else str(second["option"])
             text += (f" The evidence cannot separate it from {rival}: the difference is {money(d_mean)} "
                      f"({CI_LABEL} {band(d_lo, d_hi)}).")
-    if not separated and voi is not None and not voi.empty and (voi["rank"] > 0).any():
+    if not math.isfinite(d_lo):
+        text += " One replication: no uncertainty estimate; add replications to tell the options apart."
+    elif not separated and voi is not None and not voi.empty and (voi["rank"] > 0).any():
         first = voi[voi["rank"] > 0].iloc[0]
         v["learn_first"] = f"{first['parameter']} (worth up to {money(float(first['evppi_usd']))})"
         text += f" Learn {v['learn_first']} first, or add replications."
