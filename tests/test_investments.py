@@ -139,7 +139,7 @@ def test_risk_adjustment_cuts_benefits_and_raises_costs():
     ("{type: chatbot, channel: chat, bot: {containment: 1.5}}", "investment.levers[0].bot.containment: Input should be less than or equal to 1"),
     ("{type: chatbot, channel: email, bot: {}}", "investment.levers[0].channel: a bot sits in front of a live channel"),
     ("{type: proactive, reason: nope}", "investment.levers[0].reason: no reason named 'nope'"),
-    ("{type: training, start_month: 5, end_month: 3}", "investment.levers[0]: Value error, end_month (3) is before start_month (5)"),
+    ("{type: training, start_month: 5, end_month: 3}", "investment.levers[0].end_month: Value error, end_month (3) is before start_month (5)"),
     ("{type: knowledge_base, deflection: 0.5, one_off_usd: -1}", "investment.levers[0].one_off_usd: Input should be greater than or equal to 0"),
     ("{type: crm, extra: 1}", "investment.levers[0].extra: unknown setting 'extra'"),
 ])

@@ -48,9 +48,14 @@ def breakeven(path: str | Path, param: str, low: float, high: float, target_mont
         raise ScenarioError([Problem(source, 0, "investment", "break-even needs a scenario with an investment")])
     if not 1 <= target_months <= sc.horizon_months:
         raise ScenarioError([Problem("--target", 0, "", f"must be within the horizon (1..{sc.horizon_months} months)")])
-    if not low < high:
-        raise ScenarioError([Problem("--low/--high", 0, "", "low must be below high")])
+    if not (math.isfinite(low) and math.isfinite(high) and low < high):
+        raise ScenarioError([Problem("--low/--high", 0, "", "low and high must be finite numbers, low below high")])
     keys = parse_path(param)
+    if keys[0] != "investment":
+        raise ScenarioError([Problem("--param", 0, param, "break-even varies a setting of the investment "
+                                     "(e.g. investment.levers[0].churn_reduction); the baseline world stays fixed")])
+    for x in (low, high):  # both ends must be values the scenario accepts: checked before anything runs
+        with_value(sc, keys, x, source)
     warn_if_shadowed(sc, keys, param)
     reps = replications or sc.replications
     root = seed if seed is not None else sc.seed

@@ -16,6 +16,7 @@ from sim.appraisal.summary import investment_summary, operations_summary
 from sim.appraisal.tables import GLOSSARY, Tables, build_tables, write_tables
 from sim.appraisal.uncertainty import Uncertainty, decision_table, summarise, write_uncertainty
 from sim.run.experiment import Experiment, load_experiment, run_experiment
+from sim.run.folders import Interrupted
 from sim.run.month_loop import ArmRun
 from sim.run.store import atomic_write_bytes, atomic_write_parquet, manifest, now_iso, prepare_out_dir, write_manifest
 from sim.scenario import Problem, ScenarioError
@@ -47,7 +48,7 @@ class CompareOutput:
 def run_scenarios(paths: list[str | Path], replications: int | str | None = None, seed: int | None = None,
                   out: Path | None = None, workers: int | None = None, overwrite: bool = False,
                   on_start: Callable[[int], None] | None = None,
-                  on_done: Callable[[ArmRun], None] | None = None) -> RunOutput:
+                  on_done: Callable[[ArmRun], None] | None = None, need_investment: bool = False) -> RunOutput:
     """Run the baseline and every investment found in ``paths`` and write ``results/<run_id>/``.
 
     Args:
@@ -59,9 +60,13 @@ def run_scenarios(paths: list[str | Path], replications: int | str | None = None
         overwrite: replace an existing results folder.
         on_start: called with the number of tasks before running (progress bars).
         on_done: called after each finished (arm, replication).
+        need_investment: refuse, before anything runs, files that hold no investment (``sim compare``).
     """
     auto = replications == AUTO
     exp = load_experiment(paths, AUTO_MAX_REPS if auto else replications, seed)
+    if need_investment and not exp.investments:
+        raise ScenarioError([Problem(str(paths[0]), 0, "investment", "nothing to compare: give at least one investment "
+                                     "file (a scenario with an investment section) after the baseline")])
     out_dir, run_id = prepare_out_dir(out, exp, overwrite)
     started = now_iso()
     write_manifest(out_dir, manifest(exp, run_id, "running", started, glossary=GLOSSARY))
@@ -78,12 +83,17 @@ def run_scenarios(paths: list[str | Path], replications: int | str | None = None
         unc = summarise(tables.runs, exp.world, exp.investments)
         write_uncertainty(out_dir, unc)
         write_run_decision(out_dir, tables.runs, tables.monthly, exp.world, exp.investments, unc.evppi)
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: the workers are stopped; say so in the folder and on the terminal
+        write_manifest(out_dir, manifest(exp, run_id, "interrupted", started, now_iso(), glossary=GLOSSARY))
+        raise Interrupted(f"{out_dir}: stopped before the results were written; its manifest says 'interrupted'. "
+                          "Run the command again (with --overwrite for this folder) to start over.") from None
     except BaseException as e:
         write_manifest(out_dir, manifest(exp, run_id, "failed", started, now_iso(), glossary=GLOSSARY, error=repr(e)))
         raise
     unstable = int(tables.runs["unstable_months"].sum())
     write_manifest(out_dir, manifest(exp, run_id, "complete", started, now_iso(), glossary=GLOSSARY, unstable_months=unstable,
-                                     replications_rule=note or "fixed", evpi_usd=unc.evpi_usd))
+                                     replications_rule=note or "fixed", evpi_usd=unc.evpi_usd,
+                                     uncertainty_notes=unc.notes))
     return RunOutput(out_dir, exp, tables, investment_summary(tables.runs, exp.world.horizon_months),
                      operations_summary(tables.runs), unc, note)
 
@@ -113,11 +123,8 @@ def compare_scenarios(paths: list[str | Path], replications: int | str | None = 
                       on_start: Callable[[int], None] | None = None,
                       on_done: Callable[[ArmRun], None] | None = None) -> CompareOutput:
     """``sim run`` plus the ranked comparison (``comparison.parquet`` / ``.csv``) and the TEI table."""
-    run = run_scenarios(paths, replications, seed, out, workers, overwrite, on_start, on_done)
+    run = run_scenarios(paths, replications, seed, out, workers, overwrite, on_start, on_done, need_investment=True)
     ranked = comparison(run.tables.runs)
-    if ranked.empty:
-        raise ScenarioError([Problem(str(paths[0]), 0, "", "nothing to compare: give at least one investment file "
-                                     "(a scenario with an investment section)")])
     atomic_write_parquet(ranked, run.out_dir / "comparison.parquet")
     atomic_write_bytes(run.out_dir / "comparison.csv", ranked.to_csv(index=False).encode())
     best = str(ranked["arm"].iloc[0])

@@ -28,6 +28,7 @@ from sim.scenario import Investment, Scenario
 from sim.scenario.uncertain import interval
 from sim.types import Arm
 
+MIN_REPLICATIONS_TO_FIT = 20  # below this (or 5 per uncertain setting) no regression is fitted at all
 MIN_REPLICATIONS_FOR_VOI = 50  # fewer samples: the regressions behind EVPPI are rough (Strong et al. 2014 use 1,000s)
 
 
@@ -89,12 +90,17 @@ def summarise(runs: pd.DataFrame, world: Scenario, investments: tuple[Investment
     nb, options, inputs = decision_table(runs)
     n = len(nb)
     notes: list[str] = []
+    fit_min = max(MIN_REPLICATIONS_TO_FIT, 5 * inputs.shape[1])  # a regression needs several samples per input
+    can_fit = not inputs.empty and n >= fit_min
     if inputs.empty:
         notes.append("no uncertain settings: intervals show simulation noise only (add priors to cover the assumptions)")
+    elif not can_fit:
+        notes.append(f"only {n} replications for {inputs.shape[1]} uncertain settings: too few to say which assumption "
+                     f"matters (needs at least {fit_min}; use --reps {max(fit_min, MIN_REPLICATIONS_FOR_VOI)} or --reps auto)")
     elif n < MIN_REPLICATIONS_FOR_VOI:
         notes.append(f"only {n} replications: value-of-information estimates are rough (use --reps {MIN_REPLICATIONS_FOR_VOI} or more)")
     total = evpi(nb) if len(options) > 1 and n >= 2 else 0.0
-    if inputs.empty or len(options) < 2 or n < 4:
+    if not can_fit or len(options) < 2:
         evppi = pd.DataFrame(columns=["parameter", "evppi_usd", "share_of_evpi", "rank", "sentence"])
     else:
         evppi = rank_evppi(nb, {c: inputs[c].to_numpy() for c in inputs.columns})
@@ -102,13 +108,13 @@ def summarise(runs: pd.DataFrame, world: Scenario, investments: tuple[Investment
     for j, arm in enumerate(options[1:], start=1):
         y = nb[:, j]
         row = {"arm": arm, "npv_sd_usd": float(np.std(y, ddof=1)) if n > 1 else 0.0}
-        if not inputs.empty and n >= 4:
+        if can_fit:
             share = variance_share(y, inputs.to_numpy())
             row.update(assumptions_share=share.assumptions_share, noise_share=share.noise_share)
         else:
             row.update(assumptions_share=0.0 if inputs.empty else np.nan, noise_share=1.0 if inputs.empty else np.nan)
         variance_rows.append(row)
-        for col in inputs.columns if n >= 4 else ():
+        for col in inputs.columns if can_fit else ():
             dist = prior_of(col, world, investments)
             if dist is None:
                 continue

@@ -18,7 +18,7 @@ from sim.cli import documents as document_cmds
 from sim.cli import replay as replay_cmds
 from sim.cli import sweep as sweep_cmds
 from sim.cli.console import err, headless_charts, out, print_unstable, progress
-from sim.cli.options import OUT_DIR, OVERWRITE, QUIET, REPS, SEED, WORKERS
+from sim.cli.options import MAX_REPLICATIONS, OUT_DIR, OVERWRITE, OVERWRITE_FILE, QUIET, REPS, SEED, WORKERS, finite
 from sim.present.text import print_fit_report, print_run, print_staffing, print_uncertainty
 from sim.scenario import ScenarioError, load_scenario
 
@@ -92,10 +92,10 @@ def compare(
 def breakeven_cmd(
     scenario: Path = typer.Argument(..., help="a scenario file with an investment"),
     param: str = typer.Option(..., "--param", help="setting to vary, e.g. investment.levers[0].churn_reduction"),
-    low: float = typer.Option(..., "--low", help="lower end of the search bracket"),
-    high: float = typer.Option(..., "--high", help="upper end of the search bracket"),
-    target: int = typer.Option(12, "--target", min=1, help="payback horizon to reach, months"),
-    reps: Optional[int] = typer.Option(None, "--reps", min=1, help="paired replications per evaluation"),
+    low: float = typer.Option(..., "--low", callback=finite, help="lower end of the search bracket"),
+    high: float = typer.Option(..., "--high", callback=finite, help="upper end of the search bracket"),
+    target: int = typer.Option(12, "--target", min=1, max=240, help="payback horizon to reach, months"),
+    reps: Optional[int] = typer.Option(None, "--reps", min=1, max=MAX_REPLICATIONS, help="paired replications per evaluation"),
     seed: Optional[int] = SEED,
     workers: Optional[int] = WORKERS,
 ) -> None:
@@ -118,8 +118,8 @@ def calibrate_cmd(
     log: Path = typer.Argument(..., help="contact log CSV (columns: timestamp, channel, wait_s, handle_s, outcome[, reason, customer_id])"),
     out_file: Path = typer.Option(..., "--out", help="scenario file to write"),
     base: Path = typer.Option(Path("scenarios/baseline.yaml"), "--base", help="scenario that supplies what a log cannot tell"),
-    customers: Optional[int] = typer.Option(None, "--customers", min=1, help="active customers (default: the base's)"),
-    overwrite: bool = typer.Option(False, "--overwrite", help="replace an existing --out file"),
+    customers: Optional[int] = typer.Option(None, "--customers", min=1, max=50_000_000, help="active customers (default: the base's)"),
+    overwrite: bool = OVERWRITE_FILE,
 ) -> None:
     """Fit arrival profiles, handle times, patience and reasons to your own contact log; write a scenario."""
     from sim.planning.calibrate import calibrate
@@ -137,7 +137,7 @@ def contact_log_cmd(
     out_file: Path = typer.Option(..., "--out", help="CSV file to write"),
     months: int = typer.Option(1, "--months", min=1, max=24, help="months of contacts to simulate"),
     seed: Optional[int] = SEED,
-    overwrite: bool = typer.Option(False, "--overwrite", help="replace an existing --out file"),
+    overwrite: bool = OVERWRITE_FILE,
 ) -> None:
     """Write a synthetic contact log simulated by this project's DES (for trying calibrate)."""
     from sim.planning.contact_log import write_log
@@ -150,21 +150,19 @@ def contact_log_cmd(
 def staffing_cmd(
     scenario: Path = typer.Argument(..., help="scenario to staff"),
     target: str = typer.Option(..., "--target", help='service-level targets, e.g. "phone: 80/20, chat: 90/60"'),
-    reps: int = typer.Option(20, "--reps", min=2, help="replications of the simulated check"),
+    reps: int = typer.Option(20, "--reps", min=2, max=10_000, help="replications of the simulated check"),
     seed: Optional[int] = SEED,
     workers: Optional[int] = WORKERS,
     write_investment: Optional[Path] = typer.Option(None, "--write-investment",
                                                     help="write the plan's extra agents as an investment file for sim compare"),
+    overwrite: bool = OVERWRITE_FILE,
 ) -> None:
     """Fewest agents per channel and hour meeting the targets: Erlang first guess, simulation to confirm."""
-    from sim.planning.staffing import plan_investment_yaml, plan_staffing
-    from sim.run.store import atomic_write_bytes
+    from sim.planning.staffing import plan_staffing
 
-    result = plan_staffing(scenario, target, reps, seed, workers)
+    result = plan_staffing(scenario, target, reps, seed, workers, write_investment=write_investment, overwrite=overwrite)
     print_staffing(out, result, load_scenario(scenario).channels.configured(), reps)
-    if write_investment is not None:
-        atomic_write_bytes(write_investment, plan_investment_yaml(scenario, result).encode())
-        load_scenario(write_investment)
+    if result.investment_file is not None:
         out.print(f"investment written: [bold]{escape(str(write_investment))}[/] "
                   f"(compare it: sim compare {escape(str(scenario))} {escape(str(write_investment))})")
 
@@ -173,21 +171,23 @@ def staffing_cmd(
 def report(
     results: Path = typer.Argument(..., help="a results folder written by sim run / sim compare"),
     out_file: Optional[Path] = typer.Option(None, "--out", help="HTML file (default <results>/report.html)"),
+    overwrite: bool = OVERWRITE_FILE,
 ) -> None:
     """Write the one-page HTML business case (charts embedded, no network needed)."""
     headless_charts()
     from sim.present.report import build_report
 
-    out.print(f"report: [bold]{escape(str(build_report(results, out_file)))}[/]")
+    out.print(f"report: [bold]{escape(str(build_report(results, out_file, overwrite)))}[/]")
 
 
 @app.command()
-def plot(results: Path = typer.Argument(..., help="a results folder written by sim run / sim compare")) -> None:
+def plot(results: Path = typer.Argument(..., help="a results folder written by sim run / sim compare"),
+         overwrite: bool = typer.Option(False, "--overwrite", help="replace the charts already in <results>/charts/")) -> None:
     """Write every chart as PNG and SVG into <results>/charts/."""
     headless_charts()
     from sim.present.report import write_charts
 
-    files = write_charts(results)
+    files = write_charts(results, overwrite)
     out.print(f"{len(files)} chart files in [bold]{escape(str(Path(results) / 'charts'))}[/]")
 
 
@@ -207,16 +207,18 @@ def validate(scenarios: list[Path] = typer.Argument(..., help="scenario files to
 
 
 @app.command()
-def schema(out_file: Optional[Path] = typer.Option(None, "--out", help="write to this file instead of stdout")) -> None:
+def schema(out_file: Optional[Path] = typer.Option(None, "--out", help="write to this file instead of stdout"),
+           overwrite: bool = OVERWRITE_FILE) -> None:
     """Print the JSON Schema of scenario files, complete or extends:-ing another (for editor completion and checks)."""
+    from sim.run.folders import write_file
     from sim.scenario.schema import editor_schema
 
     text = json.dumps(editor_schema(), indent=2, ensure_ascii=False) + "\n"
     if out_file is None:
         sys.stdout.write(text)
     else:
-        out_file.write_text(text, encoding="utf-8")
-        out.print(f"schema written to {out_file}")
+        write_file(out_file, text.encode(), overwrite=overwrite)
+        out.print(f"schema written to {escape(str(out_file))}")
 
 
 app.command()(sweep_cmds.sweep)

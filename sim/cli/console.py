@@ -13,8 +13,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-out = Console()
-err = Console(stderr=True)
+out = Console(emoji=False)  # ":100:" in "file:100: setting" is not an emoji
+err = Console(stderr=True, emoji=False)
 
 
 @contextmanager

@@ -11,17 +11,19 @@ from rich.markup import escape
 from rich.table import Table
 
 from sim.cli.console import headless_charts, out
+from sim.cli.options import OVERWRITE_FILE
 
 
 def spreadsheet(
     results: Path = typer.Argument(..., help="a results folder written by sim run / sim compare"),
     out_file: Optional[Path] = typer.Option(None, "--out", help="Excel file to write (default <results>/business_case.xlsx)"),
+    overwrite: bool = OVERWRITE_FILE,
 ) -> None:
     """Write the business case as an Excel workbook: ranked options, TEI by year, monthly cash flows, assumptions."""
     headless_charts()
     from sim.present.spreadsheet import write_spreadsheet
 
-    out.print(f"spreadsheet: [bold]{escape(str(write_spreadsheet(results, out_file)))}[/]")
+    out.print(f"spreadsheet: [bold]{escape(str(write_spreadsheet(results, out_file, overwrite)))}[/]")
 
 
 def _show(value) -> str:

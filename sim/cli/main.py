@@ -1,11 +1,13 @@
 """The ``sim`` console script: run the typer app, turn every bad input into exit code 2.
 
 ``main(argv)`` returns the exit code instead of exiting, so tests run it in-process.
-Exit codes: 0 ok, 1 internal error, 2 bad input (scenario file, option, results folder), 130 interrupted.
+Exit codes: 0 ok, 1 internal error, 2 bad input (scenario file, option, output path, results folder,
+contact log; or a file the system refused to write), 130 interrupted (Ctrl-C or SIGTERM).
 """
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import signal
@@ -15,7 +17,12 @@ from rich.markup import escape
 
 from sim.cli.app import app
 from sim.cli.console import err, print_warnings
+from sim.run.folders import Interrupted
 from sim.scenario import ScenarioError
+
+#: errors of the file system that a user can fix (a path, a permission, a full disk): exit code 2
+USER_ERRNOS = {errno.EACCES, errno.EPERM, errno.ENOSPC, errno.EROFS, errno.ENOENT, errno.ENOTDIR, errno.EISDIR,
+               errno.EEXIST, errno.ENAMETOOLONG, errno.ELOOP, errno.EDQUOT, errno.EFBIG}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -27,17 +34,27 @@ def main(argv: list[str] | None = None) -> int:
         app(args=argv, prog_name="sim")  # standalone: option errors print usage and exit 2
         return 0
     except SystemExit as e:
-        return e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+        code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+        if code == 130:  # typer turned a Ctrl-C outside the long-running parts into exit code 130
+            err.print("interrupted: stopped; nothing was left half-written")
+        return code
     except ScenarioError as e:
         for p in e.problems:
             err.print(f"[red]error:[/] {escape(str(p))}", highlight=False, soft_wrap=True)
         return 2
+    except Interrupted as e:
+        err.print(f"interrupted: {escape(str(e))}", highlight=False, soft_wrap=True)
+        return 130
     except KeyboardInterrupt:
-        err.print("interrupted: the results folder's manifest says status 'failed'")
+        err.print("interrupted: stopped; nothing was left half-written")
         return 130
     except Exception as e:  # an internal error: short message, traceback on request
         if os.environ.get("SIM_DEBUG"):
             raise
+        if isinstance(e, OSError) and e.errno in USER_ERRNOS:
+            where = f"{e.filename}: " if e.filename else ""
+            err.print(f"[red]error:[/] {escape(where + (e.strerror or str(e)))}", highlight=False, soft_wrap=True)
+            return 2
         err.print(f"[red]internal error:[/] {escape(f'{type(e).__name__}: {e}')}\n(set SIM_DEBUG=1 to see the traceback)")
         return 1
     finally:
@@ -46,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _terminate(signum, frame) -> None:
-    """SIGTERM behaves like Ctrl-C, so a killed run still marks its manifest as failed."""
+    """SIGTERM behaves like Ctrl-C: workers are stopped, the manifest says 'interrupted', the message is printed."""
     raise KeyboardInterrupt
 
 

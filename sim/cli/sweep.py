@@ -12,7 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from sim.cli.console import err, out, progress
-from sim.cli.options import QUIET, SEED, WORKERS
+from sim.cli.options import MAX_REPLICATIONS, QUIET, SEED, WORKERS, finite
 from sim.scenario import Problem, ScenarioError
 
 
@@ -32,15 +32,18 @@ def sweep(
                                     "default: the scenario's sweep.params"),
     design: Optional[Design] = typer.Option(None, "--design", case_sensitive=False,
                                             help="design of experiments (default: sweep.design, else lhs)"),
-    n: Optional[int] = typer.Option(None, "--n", min=1, help="grid levels / LHS points / Sobol and Morris base size (default 16)"),
-    reps: Optional[int] = typer.Option(None, "--reps", min=1, help="replications per point (default: sweep.replications, else 1)"),
+    n: Optional[int] = typer.Option(None, "--n", min=1, max=1_000_000, help="grid levels / LHS points / Sobol and Morris base size (default 16)"),
+    reps: Optional[int] = typer.Option(None, "--reps", min=1, max=MAX_REPLICATIONS,
+                                       help="replications per point (default: sweep.replications, else 1)"),
     seed: Optional[int] = SEED,
     workers: Optional[int] = WORKERS,
     scheduler: Optional[str] = typer.Option(None, "--scheduler", envvar="DASK_SCHEDULER_ADDRESS",
                                             help="Dask scheduler (tcp://host:8786), or 'local' for a LocalCluster; needs sim[cluster]"),
-    timeout: Optional[float] = typer.Option(None, "--timeout", min=0.1, help="time limit of one run in seconds (stopped, retried once)"),
+    timeout: Optional[float] = typer.Option(None, "--timeout", min=0.1, max=1e6, callback=finite,
+                                            help="time limit of one run in seconds (stopped, retried once)"),
     out_dir: Optional[Path] = typer.Option(None, "--out", help="sweep folder (default results/sweep-<scenario>)"),
     dry_run: bool = typer.Option(False, "--dry-run", help="print the number of runs and an estimate of the time, and stop"),
+    overwrite: bool = typer.Option(False, "--overwrite", help="start afresh in a sweep folder sim wrote (only its own files are deleted)"),
     quiet: bool = QUIET,
 ) -> None:
     """Run a parameter sweep (resumable: re-run the same command to finish it); `sim sweep status DIR`."""
@@ -53,10 +56,15 @@ def sweep(
     if str(scenario) == "status":
         if folder is None:
             raise ScenarioError([Problem("sweep status", 0, "", "give the sweep folder: sim sweep status DIR")])
+        if param or design or n or reps or seed is not None or out_dir or dry_run or overwrite or timeout or scheduler:
+            raise ScenarioError([Problem("sweep status", 0, "", "takes only the sweep folder (sim sweep status DIR)")])
         st = sweep_status(folder)
         out.print(f"{escape(str(folder))}: {st['status']}, {st['done']:,} of {st['runs']:,} runs done, "
                   f"{st['failures']} failed ({st['design']} design)")
         return
+    if folder is not None:
+        raise ScenarioError([Problem(str(folder), 0, "", "unexpected argument: sim sweep takes one scenario file "
+                                     "(or: sim sweep status DIR)")])
     model = BusinessCaseModel(scenario)
     block = model.scenario.sweep
     if not param and block is not None:  # already checked when the file was loaded
@@ -70,7 +78,7 @@ def sweep(
     root = seed if seed is not None else model.scenario.seed
     target = out_dir or Path("results") / f"sweep-{scenario.stem}"
     if dry_run:
-        info = run_sweep(model, params, design, n, reps, root, target, workers or default_workers(), dry_run=True)
+        info = run_sweep(model, params, design, n, reps, root, target, workers or default_workers(), dry_run=True, overwrite=overwrite)
         out.print(f"{info['runs']:,} runs ({info['points']:,} points × {reps} replications; {info['done']:,} already done in "
                   f"{escape(str(target))}); ≈ {info['seconds_per_run']:.2g} s per run ({info['estimate_source']}) → "
                   f"about {_duration(info['estimate_s'])} on {info['workers']} workers if they scale perfectly")
@@ -78,7 +86,8 @@ def sweep(
 
     with progress(quiet) as (on_start, on_done):
         table = run_sweep(model, params, design, n, reps, root, target, workers or default_workers(),
-                          on_start=on_start, on_done=lambda k: [on_done(None) for _ in range(k)], scheduler=scheduler, timeout_s=timeout)
+                          on_start=on_start, on_done=lambda k: [on_done(None) for _ in range(k)], scheduler=scheduler, timeout_s=timeout,
+                          overwrite=overwrite)
     out.print(f"{len(table):,} runs in [bold]{escape(str(target))}[/] (sweep.parquet, failures.parquet, manifest.json)")
     failed = json.loads((target / "manifest.json").read_text())["failures"]
     if failed:
@@ -97,12 +106,17 @@ def sensitivity(
     folder: Path = typer.Argument(..., help="a sweep folder"),
     outcome: str = typer.Option("npv_usd", "--outcome", help="npv_usd, payback_months, monthly_churn, …"),
     discover: Optional[str] = typer.Option(None, "--discover", help="scenario discovery for a condition, e.g. 'payback_months<=12'"),
-    threshold: float = typer.Option(0.8, "--threshold", min=0.05, max=1.0, help="PRIM: least share of cases inside the box"),
+    threshold: float = typer.Option(0.8, "--threshold", min=0.05, max=1.0, callback=finite,
+                                    help="PRIM: least share of cases inside the box"),
 ) -> None:
     """Sobol (S1, ST with CIs) or Morris indices of a sweep, a tornado table, and scenario discovery (PRIM)."""
-    from sim.sweep.sensitivity import indices, load_sweep, tornado_table
+    from sim.sweep.discovery import cases
+    from sim.sweep.sensitivity import check_outcome, indices, load_sweep, tornado_table
 
     manifest, table, params = load_sweep(folder)
+    check_outcome(table, outcome)  # every option is checked before anything is computed
+    if discover:
+        cases(table, discover)
     t = Table(title=f"Sensitivity of {outcome} ({manifest['design']} design, {len(table):,} runs)")
     if manifest["design"] in ("sobol", "morris"):
         idx = indices(manifest, table, params, outcome)

@@ -22,10 +22,22 @@ import pandas as pd
 import yaml
 from scipy import stats
 
-from sim.scenario import Problem, ScenarioError, load_scenario
+from sim.planning.scenario_file import relative_extends, write_scenario_file
+from sim.run.folders import check_out_file
+from sim.scenario import Problem, ScenarioError, load_scenario, source_files
 
 REPEAT_WINDOW_DAYS = 7
 KM_POINTS_S = (30, 60, 120, 300, 600)
+MIN_CV = 0.01  # the smallest handle-time CV a scenario accepts is above 0
+#: which log column a fitted setting comes from (for problems of the generated scenario)
+COLUMN_OF = {"aht_mean_s": "handle_s", "aht_cv": "handle_s", "patience_mean_s": "wait_s", "hourly_profile": "timestamp",
+             "weekday_weights": "timestamp", "contact_rate_per_month": "timestamp", "channel_mix": "channel",
+             "day_volume_cv": "timestamp", "reasons": "reason"}
+
+
+def _sig(x: float, digits: int = 4) -> float:
+    """``x`` to ``digits`` significant digits (a tiny share stays above 0, unlike round(x, 4))."""
+    return float(f"{float(x):.{digits}g}")
 
 
 @dataclass
@@ -130,9 +142,10 @@ def fit_log(log: pd.DataFrame, source: str = "") -> Calibration:
         share = log["reason"].value_counts(normalize=True)
         for name in share.index:
             h = answered.loc[answered["reason"] == name, "handle_s"]
-            reasons.append({"name": str(name), "share": round(float(share[name]), 4),
-                            "aht_factor": round(float(factor.get(name, 1.0)), 3),
-                            "aht_cv": round(float(h.std() / h.mean()), 3) if len(h) > 1 and h.mean() > 0 else None,
+            cv = float(h.std() / h.mean()) if len(h) > 1 and h.mean() > 0 else None
+            reasons.append({"name": str(name), "share": _sig(share[name]),
+                            "aht_factor": _sig(factor.get(name, 1.0)),
+                            "aht_cv": max(_sig(cv), MIN_CV) if cv is not None and math.isfinite(cv) else None,
                             "n": int((log["reason"] == name).sum())})
     repeat = float(1 - first.mean()) if "customer_id" in log and (log["customer_id"] != "").any() else None
     return Calibration(source, len(log), days, day_cv, repeat, channels, reasons)
@@ -149,17 +162,13 @@ def scenario_yaml(cal: Calibration, base: str | Path, out_path: str | Path, cust
     n_customers = customers or base_sc.customers.initial
     first = sum(f.first_contacts for f in cal.channels.values())
     rate = first / cal.days * base_sc.days_per_month / n_customers
-    rel_base = Path(base).resolve()
-    try:
-        rel_base = rel_base.relative_to(Path(out_path).resolve().parent)
-    except ValueError:
-        pass
+    rel_base = relative_extends(base, out_path)
     lines = [f"# Calibrated by `sim calibrate` from {cal.source}: {cal.contacts:,} contacts over {cal.days:.0f} days.",
              "# Staffing, targets, prices and customer behaviour not in the log come from the base scenario.",
              f"extends: {rel_base}", f"name: {Path(out_path).stem}",
              f"day_volume_cv: {cal.day_volume_cv:.3f}   # CV of daily volume beyond weekday effects and Poisson noise, {cal.days:.0f} days",
              "customers:",
-             f"  contact_rate_per_month: {rate:.4f}   # {first:,} first contacts (no contact in the previous "
+             f"  contact_rate_per_month: {rate:.6g}   # {first:,} first contacts (no contact in the previous "
              f"{REPEAT_WINDOW_DAYS} days) / {cal.days:.0f} days x {base_sc.days_per_month} / {n_customers:,} customers",
              "  channel_mix: {" + ", ".join(f"{c}: {cal.channels[c].first_contacts / max(1, first):.4f}" if c in cal.channels
                                            else f"{c}: 0" for c in sorted(configured)) + "}",
@@ -168,12 +177,12 @@ def scenario_yaml(cal: Calibration, base: str | Path, out_path: str | Path, cust
         lines += [f"  {ch}:",
                   f"    hourly_profile: {f.hourly_profile}   # {f.contacts:,} contacts",
                   f"    weekday_weights: {f.weekday_weights}",
-                  f"    aht_mean_s: {f.aht_mean_s:.1f}   # sample mean of {f.answered:,} answered; KS lognormal {f.ks_lognormal:.3f}, "
+                  f"    aht_mean_s: {f.aht_mean_s:.6g}   # sample mean of {f.answered:,} answered; KS lognormal {f.ks_lognormal:.3f}, "
                   f"exponential {f.ks_exponential:.3f}",
-                  f"    aht_cv: {f.aht_cv:.3f}"]
+                  f"    aht_cv: {max(f.aht_cv, MIN_CV):.4g}" + ("   # all handle times equal: the smallest CV allowed" if f.aht_cv < MIN_CV else "")]
         if base_sc.channels.configured()[next(c for c in base_sc.channels.configured() if c.value == ch)].patience_mean_s is not None:
             if f.patience_mean_s is not None:
-                lines.append(f"    patience_mean_s: {f.patience_mean_s:.1f}   # total wait / abandons = censored MLE; "
+                lines.append(f"    patience_mean_s: {f.patience_mean_s:.6g}   # total wait / abandons = censored MLE; "
                              f"{f.abandons:,} abandons of {f.contacts:,}; Kaplan-Meier P(patience > 60 s) = "
                              f"{f.km_survival.get(60, float('nan')):.3f}")
             else:
@@ -192,18 +201,74 @@ def scenario_yaml(cal: Calibration, base: str | Path, out_path: str | Path, cust
     return "\n".join(lines) + "\n"
 
 
+def rows_text(lines) -> str:
+    """File lines as ranges: ``rows 2-51`` or ``rows 2, 5, 9-12 (and 30 more)``."""
+    lines = sorted(int(x) for x in lines)
+    spans: list[str] = []
+    i = 0
+    while i < len(lines):
+        j = i
+        while j + 1 < len(lines) and lines[j + 1] == lines[j] + 1:
+            j += 1
+        spans.append(f"{lines[i]}" if i == j else f"{lines[i]}-{lines[j]}")
+        i = j + 1
+    shown = ", ".join(spans[:4]) + (f" (and {len(spans) - 4} more ranges)" if len(spans) > 4 else "")
+    return ("row " if len(lines) == 1 else "rows ") + shown
+
+
+def check_fit(cal: Calibration, log: pd.DataFrame, source: str, base: str | Path) -> None:
+    """Refuse, naming the column and rows, what a log cannot give: a handle time, a patience, a channel the base lacks."""
+    configured = load_scenario(base).channels.configured()
+    live = {ch.value for ch, cfg in configured.items() if cfg.patience_mean_s is not None}
+    for ch, f in cal.channels.items():
+        mine = log[log["channel"] == ch]
+        if ch not in {c.value for c in configured}:
+            raise ScenarioError([Problem(source, int(mine["line"].min()), "channel", f"{ch} contacts ({rows_text(mine['line'])}), "
+                                         f"but the base scenario {base} does not configure {ch}: add it there (agents, "
+                                         "targets) first, or pass another --base; nothing was written")])
+        if not math.isfinite(f.aht_mean_s):
+            zero = int((mine["answered"] & ~(mine["handle_s"] > 0)).sum())
+            raise ScenarioError([Problem(source, int(mine["line"].min()), "handle_s", f"no {ch} contact was answered with a "
+                                         f"handle time above 0 ({rows_text(mine['line'])}: {f.abandons:,} abandoned, {zero:,} "
+                                         "with 0 s), so its handle time cannot be estimated; nothing was written")])
+        if ch in live and f.abandons and not (f.patience_mean_s or 0) > 0:
+            raise ScenarioError([Problem(source, int(mine["line"].min()), "wait_s", f"{f.abandons:,} {ch} contacts abandoned "
+                                         f"after waiting 0 s in total ({rows_text(mine.loc[~mine['answered'], 'line'])}), so "
+                                         "patience cannot be estimated; nothing was written")])
+
+
+def explain(e: ScenarioError, log: pd.DataFrame, source: str) -> ScenarioError:
+    """Problems of the generated scenario as problems of the log: its column and rows."""
+    problems = []
+    for p in e.problems:
+        parts = p.path.replace("[", ".").split(".")
+        key = next((k for k in reversed(parts) if k in COLUMN_OF), "")
+        rows = log
+        if parts[0] == "channels" and len(parts) > 1:
+            rows = log[log["channel"] == parts[1]]
+        hint = "; pass --customers (active customers) if the rate is off" if key == "contact_rate_per_month" else ""
+        problems.append(Problem(source, int(rows["line"].min()) if len(rows) else 0, COLUMN_OF.get(key, ""),
+                                f"these contacts ({rows_text(rows['line'])}) give {p.path} a value the scenario refuses: "
+                                f"{p.message}{hint}; nothing was written"))
+    return ScenarioError(problems)
+
+
 def calibrate(log_path: str | Path, out: str | Path, base: str | Path = "scenarios/baseline.yaml",
               customers: int | None = None, overwrite: bool = False) -> Calibration:
-    """Read a log, fit it, write the scenario (atomically; never over an existing file unless asked), check it loads."""
-    from sim.planning.contact_log import read_log
-    from sim.run.store import atomic_write_bytes
+    """Read a log, fit it, write the scenario; refuses first what it would refuse later.
 
-    out = Path(out)
-    if out.exists() and not overwrite:
-        raise ScenarioError([Problem(str(out), 0, "--out", "exists; choose another file or pass --overwrite")])
-    cal = fit_log(read_log(log_path), str(log_path))
+    The output file is checked before the log is read (no existing file without ``overwrite``,
+    never the log or a base file); the scenario is validated before it is written, and a problem
+    in it is reported as a problem of the log (column and rows).
+    """
+    from sim.planning.contact_log import read_log
+
+    inputs = [Path(log_path), *source_files(base)]
+    check_out_file(out, inputs, overwrite)
+    load_scenario(base)  # a bad base is reported before the log is read
+    log = read_log(log_path)
+    cal = fit_log(log, str(log_path))
+    check_fit(cal, log, str(log_path), base)
     text = scenario_yaml(cal, base, out, customers)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_bytes(out, text.encode())
-    load_scenario(out)  # the written file must be a valid scenario
+    write_scenario_file(text, out, inputs, overwrite, explain=lambda e: explain(e, log, str(log_path)))
     return cal

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.scenario import Problem, ScenarioError, load_scenario
+from sim.scenario import Problem, ScenarioError, load_scenario, source_files
 from sim.types import Channel
 
 REQUIRED = ("timestamp", "channel", "wait_s", "handle_s", "outcome")
@@ -71,15 +71,24 @@ def read_log(path: str | Path) -> pd.DataFrame:
         df = pd.read_csv(path, dtype=str, keep_default_na=False)
     except FileNotFoundError:
         raise ScenarioError([Problem(shown, 0, "", "file not found")]) from None
-    except (pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeDecodeError) as e:
-        raise ScenarioError([Problem(shown, 0, "", f"not a readable CSV file ({str(e).splitlines()[0]})")]) from None
+    except (pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeDecodeError, ValueError) as e:
+        raise ScenarioError([Problem(shown, 0, "", f"not a readable CSV file ({(str(e).splitlines() or [''])[0]})")]) from None
+    except OSError as e:
+        raise ScenarioError([Problem(shown, 0, "", f"cannot read file: {e.strerror or e}")]) from None
     missing = [c for c in REQUIRED if c not in df.columns]
     if missing:
         raise _bad(shown, None, ", ".join(missing), f"required column(s) missing; the file has: {', '.join(df.columns)}")
     if df.empty:
         raise _bad(shown, None, "", "the log has no rows")
     out = pd.DataFrame(index=df.index)
-    ts = pd.to_datetime(df["timestamp"], errors="coerce", format="ISO8601")
+    out["line"] = df.index.to_numpy() + 2  # the file's line of each contact (header = line 1), kept through sorting
+    try:
+        ts = pd.to_datetime(df["timestamp"], errors="coerce", format="ISO8601")
+    except (ValueError, TypeError, OverflowError) as e:  # e.g. time zones that differ between rows
+        raise _bad(shown, None, "timestamp", f"cannot read the timestamps as one time line ({str(e).splitlines()[0]}); "
+                   "give every row the same time zone, or none") from None
+    if not pd.api.types.is_datetime64_any_dtype(ts):
+        raise _bad(shown, None, "timestamp", "the timestamps mix time zones; give every row the same time zone, or none")
     if ts.isna().any():
         i = int(np.flatnonzero(ts.isna())[0])
         raise _bad(shown, i, "timestamp", f"cannot read {df['timestamp'].iloc[i]!r} as a date and time (ISO 8601)")
@@ -100,7 +109,9 @@ def read_log(path: str | Path) -> pd.DataFrame:
         values = pd.to_numeric(df[col].replace("", np.nan), errors="coerce")
         text_bad = values.isna() & (df[col].str.strip() != "")
         need = values.isna() & (out["answered"] if col == "handle_s" else True)
-        for mask, msg in ((text_bad, "is not a number"), (values < 0, "is negative"), (need, "is missing")):
+        infinite = values.abs() == np.inf
+        for mask, msg in ((text_bad, "is not a number"), (infinite, "is not a finite number"), (values < 0, "is negative"),
+                          (need, "is missing")):
             if mask.any():
                 i = int(np.flatnonzero(mask)[0])
                 raise _bad(shown, i, col, f"{df[col].iloc[i]!r} {msg}")
@@ -113,12 +124,14 @@ def read_log(path: str | Path) -> pd.DataFrame:
 
 def write_log(scenario_path: str | Path, out: str | Path, months: int = 1, seed: int | None = None,
               overwrite: bool = False) -> int:
-    """Simulate and write a contact log CSV atomically; returns the number of contacts."""
+    """Simulate and write a contact log CSV atomically; returns the number of contacts.
+
+    The output is checked first: no existing file without ``overwrite``, never the scenario or a file it extends.
+    """
+    from sim.run.folders import check_out_file
     from sim.run.store import atomic_write_bytes
 
-    out = Path(out)
-    if out.exists() and not overwrite:
-        raise ScenarioError([Problem(str(out), 0, "--out", "exists; choose another file or pass --overwrite")])
+    out = check_out_file(out, source_files(scenario_path), overwrite)
     log = simulate_log(scenario_path, months, seed)
     out.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_bytes(out, log.to_csv(index=False).encode())

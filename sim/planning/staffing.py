@@ -11,6 +11,7 @@ target in more than 5 % of replications, one agent is added in that channel's wo
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from dataclasses import dataclass
@@ -19,8 +20,10 @@ from pathlib import Path
 import numpy as np
 
 from sim.des.erlang import erlang_a, erlang_c
+from sim.planning.scenario_file import relative_extends, write_scenario_file
 from sim.run.experiment import Experiment, run_experiment
-from sim.scenario import Problem, Scenario, ScenarioError, load_scenario
+from sim.run.folders import check_out_file
+from sim.scenario import Problem, Scenario, ScenarioError, load_scenario, source_files
 from sim.scenario.schedule import WEEKDAYS, floor_by_interval
 from sim.types import Channel
 
@@ -39,6 +42,7 @@ class StaffingPlan:
     cost_usd_per_month: float
     current_cost_usd_per_month: float
     today: dict[Channel, tuple[int, ...]] = None  # agents on the floor per hour today
+    investment_file: Path | None = None  # the plan written as an investment (``write_investment``)
 
 
 def parse_targets(text: str, sc: Scenario) -> dict[Channel, tuple[float, float]]:
@@ -122,10 +126,18 @@ def with_plan(sc: Scenario, plan: dict[Channel, tuple[int, ...]]) -> Scenario:
 
 
 def plan_staffing(path: str | Path, target_text: str, replications: int = 20, seed: int | None = None,
-                  workers: int | None = None, max_rounds: int = 40, confirm: bool = True) -> StaffingPlan:
-    """Erlang first guess, then simulate and add agents until each target is met in ≥ 95 % of replications."""
+                  workers: int | None = None, max_rounds: int = 40, confirm: bool = True,
+                  write_investment: str | Path | None = None, overwrite: bool = False) -> StaffingPlan:
+    """Erlang first guess, then simulate and add agents until each target is met in ≥ 95 % of replications.
+
+    With ``write_investment``, the plan is also written as an investment file extending ``path``
+    (checked before anything runs: no existing file without ``overwrite``, never an input).
+    """
     sc = load_scenario(path)
     targets = parse_targets(target_text, sc)
+    inputs = source_files(path)
+    if write_investment is not None:
+        check_out_file(write_investment, inputs, overwrite, option="--write-investment")
     first = {ch: erlang_first_guess(sc, ch, t) for ch, t in targets.items()}
     plan = {ch: list(p) for ch, p in first.items()}
     met, level, rounds = {}, {}, 0
@@ -146,8 +158,12 @@ def plan_staffing(path: str | Path, target_text: str, replications: int = 20, se
             worst = _worst_open_hour(runs, list(Channel).index(ch), targets[ch][1], plan[ch])
             plan[ch][worst] += 1
     final = {ch: tuple(p) for ch, p in plan.items()}
-    return StaffingPlan(targets, first, final, met, level, rounds, with_plan(sc, final).labor_cost_usd_per_month(),
-                        sc.labor_cost_usd_per_month(), {ch: floor_agents_by_hour(sc, ch) for ch in targets})
+    result = StaffingPlan(targets, first, final, met, level, rounds, with_plan(sc, final).labor_cost_usd_per_month(),
+                          sc.labor_cost_usd_per_month(), {ch: floor_agents_by_hour(sc, ch) for ch in targets})
+    if write_investment is not None:
+        written = write_scenario_file(plan_investment_yaml(path, result, out=write_investment), write_investment, inputs, overwrite)
+        result = dataclasses.replace(result, investment_file=written)
+    return result
 
 
 def _sl_at(run, ch_code: int, threshold: float) -> float:
@@ -165,19 +181,23 @@ def _worst_open_hour(runs, ch_code: int, threshold: float, plan: list[int]) -> i
         hours = (iv["interval_start_min"][m] // 60).astype(int)
         np.add.at(offered, hours, iv["offered"][m])
         np.add.at(within, hours, iv["answered_within_sl"][m])
-    sl = np.where(offered > 0, within / np.maximum(offered, 1), np.inf)
     # the hour that loses the most answered-within-threshold contacts, among hours with demand
-    gap = np.where(offered > 0, (1 - sl) * offered, -np.inf)
+    gap = np.where(offered > 0, offered - within, -np.inf)
     return int(np.argmax(gap))
 
 
-def plan_investment_yaml(sc_path: str | Path, result: StaffingPlan, name: str = "staffing_plan") -> str:
-    """An investment file that adds the plan's extra agents (hours where it exceeds today's schedule)."""
+def plan_investment_yaml(sc_path: str | Path, result: StaffingPlan, name: str = "staffing_plan",
+                         out: str | Path | None = None) -> str:
+    """An investment file that adds the plan's extra agents (hours where it exceeds today's schedule).
+
+    ``extends:`` is relative to ``out`` when given (a portable pair of files), else absolute.
+    """
     sc = load_scenario(sc_path)
+    extends = relative_extends(sc_path, out) if out is not None else Path(sc_path).resolve().as_posix()
     lines = ["# Staffing plan from `sim staffing` for targets "
              + ", ".join(f"{c.value} {t[0]:.0%}/{t[1]:g}s" for c, t in result.targets.items()),
              "# Hours where the plan is below today's schedule are not removed here (a saving to decide separately).",
-             f"extends: {Path(sc_path).resolve()}", f"name: {name}", "investment:", f"  name: {name}", "  levers:"]
+             f"extends: {extends}", f"name: {name}", "investment:", f"  name: {name}", "  levers:"]
     for ch, plan in result.plan.items():
         current = np.asarray(floor_agents_by_hour(sc, ch))
         extra = np.maximum(0, np.asarray(plan) - current)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import base64
 import html
 import io
-import json
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -39,14 +38,27 @@ def _png(fig) -> str:
 
 
 def load_results(results_dir: str | Path) -> dict:
+    """The tables of a complete results folder; a sweep, an interrupted run or another folder is refused."""
+    from sim.run.folders import folder_kind, folder_status, read_manifest
+
     d = Path(results_dir)
-    need = ["manifest.json", "runs.parquet", "monthly.parquet", "intervals.parquet"]
+    if not d.is_dir():
+        raise ScenarioError([Problem(str(d), 0, "", "no such folder" if not d.exists() else "not a folder")])
+    manifest = read_manifest(d)
+    kind = folder_kind(manifest)
+    if kind == "sweep":
+        raise ScenarioError([Problem(str(d), 0, "", "is a sweep folder, not run results: use sim sweep status or sim sensitivity")])
+    if kind != "results":
+        raise ScenarioError([Problem(str(d), 0, "", "not a results folder (no manifest.json of sim run); run `sim run` first")])
+    status = folder_status(manifest)
+    if status != "complete":
+        gone = " (the process that wrote it is gone)" if status == "interrupted" and manifest.get("status") == "running" else ""
+        raise ScenarioError([Problem(str(d / "manifest.json"), 0, "status", f"the run is '{status}'{gone}, not complete: "
+                                     "run it again (with --overwrite to replace this folder)")])
+    need = ["runs.parquet", "monthly.parquet", "intervals.parquet"]
     missing = [n for n in need if not (d / n).is_file()]
     if missing:
-        raise ScenarioError([Problem(str(d), 0, "", f"not a results folder (missing {', '.join(missing)}); run `sim run` first")])
-    manifest = json.loads((d / "manifest.json").read_text())
-    if manifest.get("status") != "complete":
-        raise ScenarioError([Problem(str(d / "manifest.json"), 0, "status", f"the run is '{manifest.get('status')}', not complete")])
+        raise ScenarioError([Problem(str(d), 0, "", f"not a complete results folder (missing {', '.join(missing)})")])
     out = {"manifest": manifest, "dir": d}
     for name in ("runs", "monthly", "intervals"):
         out[name] = pd.read_parquet(d / f"{name}.parquet")
@@ -132,7 +144,8 @@ def page(res: dict, decision: Decision, unc: dict, images: str, glance: str = ""
 </main>
 <section class="appendix" id="appendix">
 <h2>Appendix</h2>
-<h3>How sure are we: where the spread comes from and what to learn first</h3>{uncertainty_section(unc, m['replications'])}
+<h3>How sure are we: where the spread comes from and what to learn first</h3>
+{uncertainty_section(unc, m['replications'], m.get('uncertainty_notes', []))}
 <h3>Charts</h3><div class="grid">{images}</div>
 <h3>Annual business case{' of ' + html.escape(str(focus['option'])) if focus is not None else ''} (mean of replications;
 year 0 = t0; risk-adjusted)</h3>{tei}
@@ -144,11 +157,19 @@ document.body.dataset.brokenImages=String(b);document.body.dataset.images=String
 </body></html>"""
 
 
-def build_report(results_dir: str | Path, out: str | Path | None = None) -> Path:
-    """Write the HTML business case for a results folder (decision on page 1); returns its path."""
+def build_report(results_dir: str | Path, out: str | Path | None = None, overwrite: bool = False) -> Path:
+    """Write the HTML business case for a results folder (decision on page 1); returns its path.
+
+    An existing file is replaced only with ``overwrite``, and never one of the folder's tables or
+    the scenario files of the run.
+    """
+    from sim.run.folders import check_out_file
     from sim.run.store import atomic_write_bytes
 
     res = load_results(results_dir)
+    path = Path(out) if out is not None else res["dir"] / "report.html"
+    inputs = [p for p in res["dir"].iterdir() if p.name != "report.html"] + list(res["manifest"].get("scenario_files", []))
+    check_out_file(path, inputs, overwrite)
     decision = load_decision(res["dir"])
     focus = subject(decision)
     unc = load_uncertainty(res["dir"])
@@ -156,15 +177,22 @@ def build_report(results_dir: str | Path, out: str | Path | None = None) -> Path
     first = figures.pop("npv_options", None)
     glance = f"<figure class='glance'><img alt='npv_options' src='{_png(first)}'></figure>" if first is not None else ""
     images = "".join(f"<figure><img alt='{name}' src='{_png(f)}'></figure>" for name, f in figures.items())
-    path = Path(out) if out is not None else res["dir"] / "report.html"
+    path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_bytes(path, page(res, decision, unc, images, glance).encode())
     return path
 
 
-def write_charts(results_dir: str | Path) -> list[Path]:
-    """PNG and SVG of every chart into ``<results>/charts/``."""
+def write_charts(results_dir: str | Path, overwrite: bool = False) -> list[Path]:
+    """PNG and SVG of every chart into ``<results>/charts/`` (existing charts are replaced only with ``overwrite``)."""
     res = load_results(results_dir)
     folder = res["dir"] / "charts"
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        raise ScenarioError([Problem(str(folder), 0, "", "is not a folder sim can write charts into (a file or a link)")])
+    if folder.is_dir() and any(folder.iterdir()) and not overwrite:
+        raise ScenarioError([Problem(str(folder), 0, "--overwrite", "holds charts already; pass --overwrite to replace them")])
+    for entry in folder.iterdir() if folder.is_dir() else ():
+        if entry.suffix not in (".png", ".svg") or not entry.is_file() or entry.is_symlink():
+            raise ScenarioError([Problem(str(entry), 0, "", "charts/ holds a file sim did not write; move it away first")])
     folder.mkdir(exist_ok=True)
     written = []
     decision = load_decision(res["dir"])

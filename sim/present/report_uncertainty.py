@@ -39,18 +39,18 @@ def tornado_figure(unc: dict[str, pd.DataFrame], arm: str):
     return fig
 
 
-def uncertainty_section(unc: dict[str, pd.DataFrame], replications: int) -> str:
+def uncertainty_section(unc: dict[str, pd.DataFrame], replications: int, notes: list[str] = ()) -> str:
     """HTML: variance shares per investment, EVPI and the assumptions worth resolving first."""
     var, voi = unc["variance_share"], unc["voi"]
     if var.empty and voi.empty:
         return "<p class='note'>No uncertainty summary in this folder (written by an older version).</p>"
-    parts = []
+    parts = [f"<p class='warn'>{html.escape(n)}</p>" for n in notes]
     if not var.empty and var["assumptions_share"].notna().any():
         rows = "".join(f"<tr><td>{html.escape(str(r.arm))}</td><td>{money(r.npv_sd_usd)}</td><td>{r.assumptions_share:.0%}</td>"
                        f"<td>{r.noise_share:.0%}</td></tr>" for r in var.itertuples())
         parts.append("<table><tr><th>investment</th><th>NPV standard deviation</th><th>from the assumptions</th>"
                      f"<th>from simulation noise</th></tr>{rows}</table>")
-    else:
+    elif not notes:
         parts.append("<p>No uncertain assumptions: the bands above show simulation noise only. Give the settings that "
                      "decide the case as distributions (README, “How sure are we?”) to cover them.</p>")
     ranked = voi[voi["rank"] > 0] if not voi.empty else voi
@@ -59,9 +59,6 @@ def uncertainty_section(unc: dict[str, pd.DataFrame], replications: int) -> str:
         items = "".join(f"<li>{html.escape(str(s))}</li>" for s in ranked.head(3)["sentence"])
         parts.append(f"<p>Resolving every assumption before deciding would be worth up to <b>{money(evpi)}</b> (EVPI). "
                      f"What to learn first:</p><ol>{items}</ol>")
-    if replications < 50:
-        parts.append(f"<p class='note'>{replications} replications: value-of-information estimates are rough; "
-                     "run with --reps 50 or more (or --reps auto) before acting on them.</p>")
     return "".join(parts)
 
 

@@ -10,6 +10,7 @@ comes from the decision written beside the run, so it matches the terminal and t
 
 from __future__ import annotations
 
+import io
 import math
 from pathlib import Path
 
@@ -115,14 +116,20 @@ def _header(column: str) -> str:
     return f"{words}{' benefit' if column.startswith('benefit_') else ''} (USD)"
 
 
-def write_spreadsheet(results_dir: str | Path, out: str | Path | None = None) -> Path:
-    """Write ``<results>/business_case.xlsx`` (or ``out``); returns its path."""
+def write_spreadsheet(results_dir: str | Path, out: str | Path | None = None, overwrite: bool = False) -> Path:
+    """Write ``<results>/business_case.xlsx`` (or ``out``); returns its path.
+
+    An existing file is replaced only with ``overwrite``, and never one of the folder's tables or
+    the scenario files of the run.
+    """
     from openpyxl import Workbook
 
     from sim.present.report import load_results
-    from sim.run.store import atomic_write_bytes
+    from sim.run.folders import write_file
 
     res = load_results(results_dir)
+    path = Path(out) if out is not None else res["dir"] / "business_case.xlsx"
+    inputs = [p for p in res["dir"].iterdir() if p.name != path.name] + list(res["manifest"].get("scenario_files", []))
     decision = load_decision(res["dir"])
     wb = Workbook()
     wb.remove(wb.active)
@@ -144,9 +151,6 @@ def write_spreadsheet(results_dir: str | Path, out: str | Path | None = None) ->
     ws = wb.create_sheet("Glossary")
     _write(ws, pd.DataFrame(list(GLOSSARY.items()), columns=["column", "meaning"]), 1, {})
     ws.column_dimensions["B"].width = 100
-    path = Path(out) if out is not None else res["dir"] / "business_case.xlsx"
-    tmp = path.with_name(f".{path.name}.tmp")
-    wb.save(tmp)
-    atomic_write_bytes(path, tmp.read_bytes())
-    tmp.unlink()
-    return path
+    buf = io.BytesIO()
+    wb.save(buf)
+    return write_file(path, buf.getvalue(), inputs, overwrite)

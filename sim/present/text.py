@@ -144,7 +144,7 @@ def print_uncertainty(console: Console, run, top: int = 3) -> None:
             console.print(f"  {escape(str(r.arm))}: NPV sd {money(r.npv_sd_usd)}; {r.assumptions_share:.0%} of its variance from the "
                           f"assumptions, {r.noise_share:.0%} from simulation noise "
                           + ("(add data or a pilot)" if r.assumptions_share >= 0.5 else "(add replications)"))
-    if unc.has_assumptions and len(unc.options) > 1:
-        console.print(f"  expected value of perfect information (all assumptions): {money(unc.evpi_usd)}")
+    if len(unc.options) > 1 and unc.replications > 1:
+        console.print(f"  expected value of perfect information (all assumptions and noise): {money(unc.evpi_usd)}")
         for r in unc.evppi.head(top).itertuples():
             console.print(f"  {r.rank}. {escape(r.sentence)}")

@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sim.run.month_loop import ArmRun, run_arm
+from sim.run.workers import die_with_parent, sigint_ignored, stop_pool
 from sim.scenario import Investment, Problem, Scenario, ScenarioError, load_scenario
+from sim.scenario.footprint import parallel_runs
 from sim.types import Arm
 
 
@@ -96,6 +98,7 @@ def run_experiment(exp: Experiment, workers: int | None = None,
     """
     tasks = exp.tasks(replications)
     workers = default_workers(len(tasks)) if workers is None else max(1, workers)
+    workers = min(workers, parallel_runs(exp.world))  # as many runs at once as memory holds
     runs: list[ArmRun] = []
     if workers == 1:
         for inv, rep in tasks:
@@ -105,13 +108,19 @@ def run_experiment(exp: Experiment, workers: int | None = None,
                 on_done(run)
     else:
         ctx = mp.get_context("spawn")  # Mesa switches to spawn anyway; be explicit and portable
-        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-            futures = [pool.submit(_run_task, exp.world, inv, rep, exp.root_seed) for inv, rep in tasks]
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=die_with_parent, initargs=(os.getpid(),))
+        try:
+            with sigint_ignored():  # the workers start here, one per submit
+                futures = [pool.submit(_run_task, exp.world, inv, rep, exp.root_seed) for inv, rep in tasks]
             for fut in as_completed(futures):
                 run = fut.result()
                 runs.append(run)
                 if on_done:
                     on_done(run)
+        except BaseException:  # Ctrl-C, SIGTERM, a failed run: stop every worker now, not after the queue drains
+            stop_pool(pool)
+            raise
+        pool.shutdown(wait=True)
     order = {name: i for i, name in enumerate(exp.arms)}
     return sorted(runs, key=lambda r: (r.replication, order[r.arm]))
 

@@ -3,7 +3,8 @@
 ``results/<run_id>/`` holds ``manifest.json`` and Parquet tables. Every file is written to a
 temporary name and renamed into place, so a reader never sees half a file and a crash never
 corrupts an older one. The manifest's ``status`` says whether the run completed; it records the
-root seed, the merged scenario, package versions and the git sha, so any result can be rerun.
+root seed, the merged scenario, package versions and the git sha, so any result can be rerun, and
+the folder's identity (kind, marker, writing process: :mod:`sim.run.folders`).
 """
 
 from __future__ import annotations
@@ -11,33 +12,20 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 import platform
-import shutil
 import subprocess
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
-import pandas as pd
-
 from sim.run.experiment import Experiment
-from sim.scenario import Problem, ScenarioError
+from sim.run.folders import MARKER, atomic_write_bytes, atomic_write_parquet, claim_folder, process_identity
+
+__all__ = ["DEFAULT_RESULTS", "atomic_write_bytes", "atomic_write_parquet", "git_sha", "manifest", "new_run_id", "now_iso",
+           "package_versions", "prepare_out_dir", "write_manifest"]
 
 DEFAULT_RESULTS = Path("results")
 PACKAGES = ("sim", "numpy", "scipy", "pandas", "pyarrow", "simpy", "mesa", "pydantic")
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
-
-
-def atomic_write_parquet(df: pd.DataFrame, path: Path) -> None:
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    df.to_parquet(tmp, index=False)
-    os.replace(tmp, path)
 
 
 @lru_cache(maxsize=1)
@@ -69,6 +57,8 @@ def new_run_id(exp: Experiment) -> str:
 def manifest(exp: Experiment, run_id: str, status: str, started: str, ended: str | None = None, **extra) -> dict:
     """The manifest of a results folder; ``extra`` adds keys (the glossary, counts, an error)."""
     return {
+        "kind": "results",
+        "marker": MARKER,
         "run_id": run_id,
         "status": status,
         "started": started,
@@ -82,6 +72,7 @@ def manifest(exp: Experiment, run_id: str, status: str, started: str, ended: str
         "investments": [inv.model_dump(mode="json") for inv in exp.investments],
         "versions": dict(package_versions()),
         "git_sha": git_sha(),
+        **process_identity(),
         **extra,
     }
 
@@ -95,18 +86,7 @@ def now_iso() -> str:
 
 
 def prepare_out_dir(out: Path | None, exp: Experiment, overwrite: bool) -> tuple[Path, str]:
-    """Choose and create the results folder; never clobber an existing one unless asked."""
+    """Choose and create the results folder; never clobber anything (:func:`sim.run.folders.claim_folder`)."""
     run_id = new_run_id(exp)
     out_dir = Path(out) if out is not None else DEFAULT_RESULTS / run_id
-    if out_dir.exists() and not out_dir.is_dir():
-        raise ScenarioError([Problem(str(out_dir), 0, "--out", "exists and is not a folder")])
-    if out_dir.is_dir() and any(out_dir.iterdir()):
-        if not overwrite:
-            raise ScenarioError([Problem(str(out_dir), 0, "--out", "folder exists and is not empty; "
-                                         "choose another --out or pass --overwrite")])
-        if not (out_dir / "manifest.json").is_file():
-            raise ScenarioError([Problem(str(out_dir), 0, "--out", "--overwrite only replaces a results "
-                                         "folder (one with a manifest.json); this one has none")])
-        shutil.rmtree(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    return out_dir, run_id
+    return claim_folder(out_dir, "results", overwrite), run_id

@@ -17,7 +17,7 @@ from sim.scenario.investment import LEVER_CLASSES, LEVER_TYPES, Investment, Leve
 from sim.scenario.lever_base import LaborRates, LeverBase
 from sim.scenario.lever_people import EmpowermentLever, OutsourcingLever, StaffingLever, TrainingLever
 from sim.scenario.lever_tech import ChatbotLever, CrmLever, KnowledgeBaseLever, ProactiveLever, RetentionLever
-from sim.scenario.loader import load_scenario
+from sim.scenario.loader import load_scenario, source_files
 from sim.scenario.model import Scenario
 from sim.scenario.paths import parse_path, with_value, with_values
 from sim.scenario.sweep_block import SweepConfig
@@ -28,4 +28,4 @@ __all__ = ["LEVER_CLASSES", "LEVER_TYPES", "AgentGroupConfig", "BotConfig", "Cal
            "ExperienceConfig", "FinanceConfig", "Investment", "KnowledgeBaseLever", "LaborRates", "Lever", "LeverBase",
            "MarketConfig", "OutsourcingLever", "ProactiveLever", "Problem", "ReasonConfig", "RetentionLever", "Scenario",
            "ScenarioError", "Segment", "StaffingLever", "SweepConfig", "TrainingLever", "dotted", "load_scenario",
-           "parse_path", "with_value", "with_values"]
+           "parse_path", "source_files", "with_value", "with_values"]

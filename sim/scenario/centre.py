@@ -13,8 +13,13 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sim.scenario.schedule import OpenHours, ScheduleConfig, Weekday
 from sim.types import Channel
 
+MONTH_S = 31 * 86_400.0  #: upper bound of every duration setting, seconds
+MAX_WEIGHT = 1e9  #: upper bound of weights, shares and amounts per unit (money totals stay finite)
+TINY = 1e-9  #: a number this close to 0 but not 0 means nothing here, and 1/x or x**2 of it overflows or underflows
+
 Prob = Annotated[float, Field(ge=0.0, le=1.0)]
-NonNeg = Annotated[float, Field(ge=0.0)]
+NonNeg = Annotated[float, Field(ge=0.0, le=MAX_WEIGHT)]
+Share = Annotated[float, Field(gt=0.0, le=MAX_WEIGHT)]
 Hours24 = Annotated[tuple[NonNeg, ...], Field(min_length=24, max_length=24)]
 Week7 = Annotated[tuple[NonNeg, ...], Field(min_length=7, max_length=7)]
 Agents24 = Annotated[tuple[Annotated[int, Field(ge=0, le=100_000)], ...], Field(min_length=24, max_length=24)]
@@ -23,8 +28,22 @@ DayProfile = Annotated[tuple[Annotated[float, Field(gt=0)], ...], Field(
     min_length=24, max_length=96, description="one value per interval of the day: 24 (hours), 48 (30 min) or 96 (15 min)")]
 
 
+def not_tiny(value):
+    """Refuse numbers (also inside lists and mappings) closer to 0 than :data:`TINY` but not 0."""
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, (tuple, list)) else (value,)
+    for x in items:
+        if isinstance(x, (tuple, list, dict)):
+            not_tiny(x)
+        elif isinstance(x, float) and x != 0 and abs(x) < TINY:
+            raise ValueError(f"{x:g} is too close to 0 to mean anything: use 0, or at least {TINY:g}")
+    return value
+
+
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    """Frozen, unknown keys refused, numbers finite (``.inf`` and ``.nan`` are refused) and not vanishingly small."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+    _not_tiny = field_validator("*")(classmethod(lambda cls, v: not_tiny(v)))
 
 
 class _Staffed(_Frozen):
@@ -49,7 +68,7 @@ class BotConfig(_Frozen):
     opt_out_share: Prob = Field(0.85, description="of sessions not contained, the share that reach a human; the rest dead-end")
     session_s: float = Field(120.0, ge=0, le=3_600)
     context_handoff: bool = Field(True, description="the human sees the bot conversation (no retelling)")
-    no_context_handle_increase: NonNeg = Field(0.25, description="extra human handle time when the story is retold")
+    no_context_handle_increase: float = Field(0.25, ge=0, le=10, description="extra human handle time when the story is retold")
     recontact_delay_days: float = Field(2.0, gt=0, le=30)
     cost_per_session_usd: NonNeg = 0.10
 
@@ -57,7 +76,7 @@ class BotConfig(_Frozen):
 class CallbackConfig(_Frozen):
     """Virtual hold: offer a callback when the estimated wait is long."""
 
-    offer_when_wait_s: float = Field(gt=0)
+    offer_when_wait_s: float = Field(gt=0, le=MONTH_S)
     accept_probability: Prob
 
 
@@ -78,20 +97,20 @@ class ChannelConfig(_Staffed):
     aht_cv: float = Field(1.0, gt=0, le=10, description="coefficient of variation of handle time")
     aht_profile_s: Optional[DayProfile] = Field(None, description="mean handle time per interval of the day (by arrival); null = aht_mean_s")
     aht_cv_profile: Optional[DayProfile] = Field(None, description="CV of handle time per interval of the day; null = aht_cv")
-    patience_mean_s: Optional[float] = Field(gt=0, description="mean patience, s; null = never abandons")
+    patience_mean_s: Optional[float] = Field(gt=0, le=MONTH_S, description="mean patience, s; null = never abandons")
     patience_cv: Optional[float] = Field(None, gt=0, le=10, description="null = exponential patience; else lognormal with this CV")
-    expected_wait_s: float = Field(gt=0, description="wait the customer expects; longer waits hurt (asymmetric)")
-    sl_threshold_s: float = Field(gt=0, description="service-level threshold, seconds (e-mail: response target)")
+    expected_wait_s: float = Field(gt=0, le=MONTH_S, description="wait the customer expects; longer waits hurt (asymmetric)")
+    sl_threshold_s: float = Field(gt=0, le=MONTH_S, description="service-level threshold, seconds (e-mail: response target)")
     fcr: Prob = Field(description="probability an answered contact resolves the issue (reference agent)")
     transfer_probability: Prob = Field(0.0, description="share of answered contacts escalated to level 2")
     repeat_probability: Prob = Field(0.0, description="an unresolved issue comes back as a repeat contact")
     repeat_delay_mean_days: float = Field(2.0, gt=0, le=30)
     retrial_probability: Prob = Field(0.0, description="an abandoner tries again")
-    retrial_delay_mean_s: float = Field(600.0, gt=0)
+    retrial_delay_mean_s: float = Field(600.0, gt=0, le=MONTH_S)
     concurrency: int = Field(1, ge=1, le=10, description="contacts one agent handles at once (chat)")
-    concurrency_handle_inflation: NonNeg = Field(0.25, description="handle time x (1 + this x other chats in hand)")
+    concurrency_handle_inflation: float = Field(0.25, ge=0, le=10, description="handle time x (1 + this x other chats in hand)")
     silent_abandon_share: Prob = Field(0.0, description="abandoners who leave without telling (chat: 0.695, FACTS §3)")
-    silent_detect_s: float = Field(60.0, ge=0, description="agent time lost finding a silent abandoner gone")
+    silent_detect_s: float = Field(60.0, ge=0, le=86_400, description="agent time lost finding a silent abandoner gone")
     callback: Optional[CallbackConfig] = None
     bot: Optional[BotConfig] = None
     cost_per_contact_usd: NonNeg = Field(0.0, description="variable cost per offered contact")
@@ -120,7 +139,7 @@ class ReasonConfig(_Frozen):
     """Why customers contact us; each reason has its own work content and outcomes."""
 
     name: Name
-    share: float = Field(gt=0, description="share of contacts (normalised over reasons)")
+    share: Share = Field(description="share of contacts (normalised over reasons)")
     aht_factor: float = Field(1.0, gt=0, le=100, description="handle time relative to the channel's aht_mean_s")
     distribution: Literal["lognormal", "gamma", "exponential"] = "lognormal"
     aht_cv: Optional[float] = Field(None, gt=0, le=10, description="null = the channel's aht_cv")

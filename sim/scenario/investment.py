@@ -28,7 +28,7 @@ Lever = Annotated[Union[StaffingLever, TrainingLever, OutsourcingLever, Empowerm
 class Investment(BaseModel):
     """One alternative: a name and the levers it pulls together."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
     name: str = Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9_.\-]+$")
     description: str = ""
     levers: tuple[Lever, ...] = Field(min_length=1)

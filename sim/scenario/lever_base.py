@@ -15,8 +15,9 @@ from __future__ import annotations
 from typing import Optional
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
+from sim.scenario.centre import not_tiny
 from sim.types import Channel
 
 HOURS_PER_DAY = 24
@@ -36,23 +37,30 @@ class LaborRates(BaseModel):
         return sum(h for g, h in self.headcount.items() if set(self.group_channels.get(g, ())) & set(channels))
 
 
-class LeverBase(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+MAX_USD = 1e12  #: upper bound of every cost setting (totals over any horizon stay finite)
+MAX_MONTH = 240  #: the longest horizon
 
-    start_month: int = Field(1, ge=1, description="first month the lever works")
-    end_month: Optional[int] = Field(None, ge=1, description="last month (a pilot); null = to the horizon")
+
+class LeverBase(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+    _not_tiny = field_validator("*")(classmethod(lambda cls, v: not_tiny(v)))
+
+    start_month: int = Field(1, ge=1, le=MAX_MONTH, description="first month the lever works")
+    end_month: Optional[int] = Field(None, ge=1, le=MAX_MONTH, description="last month (a pilot); null = to the horizon")
     ramp_months: int = Field(0, ge=0, le=120, description="months until the full effect (linear)")
-    one_off_usd: float = Field(0.0, ge=0, description="set-up cost at the start")
+    one_off_usd: float = Field(0.0, ge=0, le=MAX_USD, description="set-up cost at the start")
     implementation_months: int = Field(0, ge=0, le=60)
-    implementation_usd_per_month: float = Field(0.0, ge=0)
-    recurring_usd_per_month: float = Field(0.0, ge=0, description="licences, fees: every month the lever runs")
+    implementation_usd_per_month: float = Field(0.0, ge=0, le=MAX_USD)
+    recurring_usd_per_month: float = Field(0.0, ge=0, le=MAX_USD, description="licences, fees: every month the lever runs")
     note: Optional[str] = Field(None, max_length=500, description="where the numbers come from (shown in the report)")
 
-    @model_validator(mode="after")
-    def _window(self):
-        if self.end_month is not None and self.end_month < self.start_month:
-            raise ValueError(f"end_month ({self.end_month}) is before start_month ({self.start_month})")
-        return self
+    @field_validator("end_month")
+    @classmethod
+    def _window(cls, end_month: int | None, info: ValidationInfo) -> int | None:
+        start = info.data.get("start_month")
+        if end_month is not None and start is not None and end_month < start:
+            raise ValueError(f"end_month ({end_month}) is before start_month ({start})")
+        return end_month
 
     def running(self, month: int) -> bool:
         return month >= self.start_month and (self.end_month is None or month <= self.end_month)

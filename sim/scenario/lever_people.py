@@ -6,11 +6,11 @@ What each does and costs: :mod:`sim.levers.people`.
 from __future__ import annotations
 
 import math
-from typing import Literal, Optional
+from typing import Annotated, Literal, Optional
 
 from pydantic import Field, model_validator
 
-from sim.scenario.lever_base import LaborRates, LeverBase, band
+from sim.scenario.lever_base import MAX_USD, LaborRates, LeverBase, band
 from sim.types import Channel
 
 
@@ -36,9 +36,9 @@ class StaffingLever(_Band):
     type: Literal["staffing"]
     channel: Channel = Field(description="channel that gets the extra agents")
     extra_agents: int = Field(0, ge=0, le=10_000, description="agents added on the floor in each covered hour")
-    extra_by_hour: Optional[tuple[int, ...]] = Field(
+    extra_by_hour: Optional[tuple[Annotated[int, Field(ge=0, le=10_000)], ...]] = Field(
         None, min_length=24, max_length=24, description="agents added per hour of day (a staffing plan); replaces the band")
-    recruiting_cost_usd_per_hire: float = Field(4_000.0, ge=0, description="one-off cost per hire")
+    recruiting_cost_usd_per_hire: float = Field(4_000.0, ge=0, le=MAX_USD, description="one-off cost per hire")
     initial_proficiency: float = Field(1.0, gt=0, le=2, description="new hires' proficiency before ramp-up")
 
     @model_validator(mode="after")
@@ -66,13 +66,13 @@ class TrainingLever(LeverBase):
     type: Literal["training"]
     channels: tuple[Channel, ...] = Field((Channel.PHONE, Channel.CHAT), min_length=1)
     ramp_months: int = Field(3, ge=0, le=60, description="months until the full effect (linear ramp)")
-    program_fee_usd_per_agent: float = Field(200.0, ge=0, description="incremental programme fee")
+    program_fee_usd_per_agent: float = Field(200.0, ge=0, le=MAX_USD, description="incremental programme fee")
     training_hours_per_agent: float = Field(20.0, ge=0, le=1_000, description="paid hours off the floor (FACTS #36/#37)")
-    refresher_usd_per_agent_month: float = Field(0.0, ge=0, description="recurring refresher cost; > 0 stops decay")
+    refresher_usd_per_agent_month: float = Field(0.0, ge=0, le=MAX_USD, description="recurring refresher cost; > 0 stops decay")
     handle_time_reduction: float = Field(0.05, ge=0, lt=0.9, description="relative AHT cut at full effect")
     fcr_gain: float = Field(0.05, ge=0, le=1, description="absolute FCR gain at full effect")
     empathy_gain: float = Field(0.0, ge=0, le=0.5, description="experience score added to answered contacts")
-    decay_half_life_months: float = Field(12.0, gt=0, description="half-life of the effect without refreshers")
+    decay_half_life_months: float = Field(12.0, gt=0, le=1_200, description="half-life of the effect without refreshers")
 
     def trained_heads(self, rates: LaborRates) -> int:
         """Heads of every group that serves at least one of the trained channels."""
@@ -93,14 +93,14 @@ class OutsourcingLever(_Band):
     channels: tuple[Channel, ...] = Field(min_length=1)
     agents: int = Field(ge=1, le=10_000, description="partner agents on the floor in each covered hour")
     proficiency: float = Field(0.85, gt=0, le=2, description="relative to in-house agents")
-    cost_per_handled_contact_usd: float = Field(0.0, ge=0)
-    cost_per_seat_hour_usd: float = Field(0.0, ge=0)
+    cost_per_handled_contact_usd: float = Field(0.0, ge=0, le=MAX_USD)
+    cost_per_seat_hour_usd: float = Field(0.0, ge=0, le=MAX_USD)
 
 
 class EmpowermentLever(LeverBase):
     """Let agents grant service-recovery credits after a poor contact (unresolved or long wait)."""
 
     type: Literal["empowerment"]
-    credit_usd: float = Field(50.0, ge=0, description="credit per recovery (FACTS #19: $50)")
+    credit_usd: float = Field(50.0, ge=0, le=MAX_USD, description="credit per recovery (FACTS #19: $50)")
     grant_share: float = Field(0.5, ge=0, le=1, description="share of poor answered contacts that get a credit")
     score_uplift: float = Field(0.2, ge=0, le=1, description="experience score added by the recovery")

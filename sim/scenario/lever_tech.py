@@ -10,7 +10,7 @@ from typing import Literal
 from pydantic import Field
 
 from sim.scenario.centre import BotConfig
-from sim.scenario.lever_base import LeverBase
+from sim.scenario.lever_base import MAX_USD, LeverBase
 from sim.types import Channel
 
 
@@ -37,7 +37,7 @@ class CrmLever(LeverBase):
 
     type: Literal["crm"]
     handle_time_reduction: float = Field(0.08, ge=0, lt=0.9)
-    cost_per_seat_month_usd: float = Field(45.0, ge=0, description="FACTS #35: $18-45 basic, $60-150 enterprise")
+    cost_per_seat_month_usd: float = Field(45.0, ge=0, le=MAX_USD, description="FACTS #35: $18-45 basic, $60-150 enterprise")
     channels: tuple[Channel, ...] = Field(tuple(Channel), min_length=1)
 
 
@@ -48,8 +48,8 @@ class ProactiveLever(LeverBase):
     reason: str = Field(description="the contact reason the outreach prevents")
     prevention: float = Field(0.5, ge=0, le=1, description="share of that reason's contacts prevented")
     score_bonus: float = Field(0.05, ge=-0.5, le=1, description="experience gain of a customer reached first (negative: annoying outreach, FACTS §7)")
-    cost_per_message_usd: float = Field(0.05, ge=0)
-    messages_per_prevented_contact: float = Field(5.0, ge=0, description="notices sent per contact prevented")
+    cost_per_message_usd: float = Field(0.05, ge=0, le=MAX_USD)
+    messages_per_prevented_contact: float = Field(5.0, ge=0, le=1e6, description="notices sent per contact prevented")
 
 
 class RetentionLever(LeverBase):

@@ -8,76 +8,34 @@ error reads ``scenarios/x.yaml:12: channels.phone.agents_by_hour[3]: must be >= 
 from __future__ import annotations
 
 import difflib
+import json
 import typing
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from sim.scenario.errors import Loc, Problem, ScenarioError, dotted
+from sim.scenario.footprint import footprint_issues
+from sim.scenario.investment import LEVER_TYPES
 from sim.scenario.model import Scenario
 from sim.scenario.uncertain_settings import extract_inline
+from sim.scenario.yaml_source import parse
+
+MAX_PROBLEMS = 50  #: problems reported per load; the rest are counted
+MAX_EXTENDS = 16  #: files in one ``extends:`` chain
 
 
-# ---- YAML with line numbers -----------------------------------------------------------------
-def _parse(path: Path, shown: str) -> tuple[dict, dict[Loc, tuple[str, int]]]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as e:
-        raise ScenarioError([Problem(shown, 0, "", f"not a UTF-8 text file ({e.reason})")]) from None
-    except OSError as e:
-        raise ScenarioError([Problem(shown, 0, "", f"cannot read file: {e.strerror}")]) from None
-    loader = yaml.SafeLoader(text)
-    lines: dict[Loc, tuple[str, int]] = {}
-    try:
-        node = loader.get_single_node()
-
-        def build(n: yaml.Node, loc: Loc) -> Any:
-            if isinstance(n, yaml.MappingNode):
-                loader.flatten_mapping(n)
-                out: dict = {}
-                for k, v in n.value:
-                    key = loader.construct_object(k, deep=True)
-                    if not isinstance(key, (str, int)) or isinstance(key, bool):
-                        raise ScenarioError([Problem(shown, k.start_mark.line + 1, dotted(loc), f"key {key!r} is not a name")])
-                    if key in out:
-                        raise ScenarioError([Problem(shown, k.start_mark.line + 1, dotted(loc + (key,)), "duplicate key")])
-                    lines[loc + (key,)] = (shown, k.start_mark.line + 1)
-                    out[key] = build(v, loc + (key,))
-                return out
-            if isinstance(n, yaml.SequenceNode):
-                items = []
-                for i, v in enumerate(n.value):
-                    lines[loc + (i,)] = (shown, v.start_mark.line + 1)
-                    items.append(build(v, loc + (i,)))
-                return items
-            return loader.construct_object(n, deep=True)
-
-        data = build(node, ()) if node is not None else None
-    except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        line = mark.line + 1 if mark else 0
-        raise ScenarioError([Problem(shown, line, "", f"YAML syntax error: {e.problem or e}")]) from None
-    except yaml.YAMLError as e:
-        raise ScenarioError([Problem(shown, 0, "", f"YAML error: {e}")]) from None
-    finally:
-        loader.dispose()
-    if not isinstance(data, dict):
-        raise ScenarioError([Problem(shown, 1, "", "a scenario file must be a mapping of settings (key: value)")])
-    lines[()] = (shown, 1)
-    return data, lines
-
-
-def _merge(base: dict, over: dict, base_lines: dict, over_lines: dict, loc: Loc = ()) -> dict:
+def _merge(base: dict, over: dict, replaced: set, loc: Loc = ()) -> dict:
+    """``over`` on top of ``base``: mappings merge key by key; ``replaced`` collects the paths replaced."""
     out = dict(base)
     for key, value in over.items():
         sub = loc + (key,)
         if isinstance(value, dict) and isinstance(out.get(key), dict) and not _is_dist(value) and not _is_dist(out[key]):
-            out[key] = _merge(out[key], value, base_lines, over_lines, sub)
+            out[key] = _merge(out[key], value, replaced, sub)
         else:
-            for stale in [p for p in base_lines if p[: len(sub)] == sub]:
-                del base_lines[stale]
+            if key in out:
+                replaced.add(sub)
             out[key] = value
     return out
 
@@ -87,15 +45,25 @@ def _is_dist(value: dict) -> bool:
     return "dist" in value or "prior" in value
 
 
+def _is_file(path: Path) -> tuple[bool, str]:
+    try:
+        return (True, "") if path.is_file() else (False, "not a file" if path.exists() else "file not found")
+    except (OSError, ValueError) as e:  # a name too long, a NUL byte in it…
+        return False, f"not a usable file name ({getattr(e, 'strerror', None) or e})"
+
+
 def _load_raw(path: Path, chain: tuple[Path, ...], shown: str, ref: tuple[str, int] | None) -> tuple[dict, dict]:
-    real = path.resolve()
-    if not path.is_file():
-        where = Problem(ref[0], ref[1], "extends", f"file not found: {path}") if ref else Problem(shown, 0, "", "file not found")
+    ok, why = _is_file(path)
+    if not ok:
+        where = Problem(ref[0], ref[1], "extends", f"{why}: {path}") if ref else Problem(shown, 0, "", why)
         raise ScenarioError([where])
+    real = path.resolve()
     if real in chain:
         cycle = " -> ".join(p.name for p in chain + (real,))
         raise ScenarioError([Problem(ref[0], ref[1], "extends", f"extends cycle: {cycle}")])
-    data, lines = _parse(path, shown)
+    if len(chain) >= MAX_EXTENDS:
+        raise ScenarioError([Problem(ref[0], ref[1], "extends", f"more than {MAX_EXTENDS} files extend each other")])
+    data, lines = parse(path, shown)
     parent = data.get("extends")
     if parent is None:
         return data, lines
@@ -103,7 +71,10 @@ def _load_raw(path: Path, chain: tuple[Path, ...], shown: str, ref: tuple[str, i
         raise ScenarioError([Problem(shown, lines[("extends",)][1], "extends", "must be a file path")])
     parent_path = path.parent / parent
     pdata, plines = _load_raw(parent_path, chain + (real,), str(parent_path), lines[("extends",)])
-    merged = _merge(pdata, data, plines, lines)
+    replaced: set = set()
+    merged = _merge(pdata, data, replaced)
+    if replaced:  # lines of values the child replaced are stale
+        plines = {p: v for p, v in plines.items() if not any(p[:i] in replaced for i in range(1, len(p) + 1))}
     plines.update(lines)
     return merged, plines
 
@@ -167,7 +138,7 @@ def _message(err: dict, path: Loc, parent: Any) -> str:
         hint = f"; did you mean '{close[0]}'?" if close else f" (valid: {expected})"
         return f"unknown type '{tag}'{hint}"
     if kind == "union_tag_not_found":
-        return f"needs a 'type' ({err.get('ctx', {}).get('expected_tags', '')})"
+        return f"needs a 'type': one of {', '.join(LEVER_TYPES)}"
     shown = err.get("input")
     if isinstance(shown, (dict, list)) or shown is None:
         return msg
@@ -181,11 +152,45 @@ def _locate(lines: dict, path: Loc, fallback: str) -> tuple[str, int]:
     return fallback, 0
 
 
-def load_scenario(path: str | Path, **overrides: Any) -> Scenario:
+def _problems(errors: list[dict], lines: dict, shown: str) -> list[Problem]:
+    """Pydantic errors as problems at their file and line (at most ``MAX_PROBLEMS``, then a count)."""
+    errors = errors[: 4 * MAX_PROBLEMS]
+    deep = [tuple(x["loc"]) for x in errors]
+    # pydantic adds "too short" to a list whose items failed: noise once the item is reported
+    errors = [x for x in errors if not (x["type"] == "too_short" and any(
+        d[: len(x["loc"])] == tuple(x["loc"]) and len(d) > len(x["loc"]) for d in deep))]
+    problems, seen = [], set()
+    for err in errors:
+        loc = tuple(err["loc"])
+        if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
+            loc = loc + ("type",)
+        data_path, parent = _walk(loc)
+        if err["type"] == "extra_forbidden":
+            _, parent = _walk(loc[:-1] + ("__probe__",))
+        file, line = _locate(lines, data_path, shown)
+        problem = Problem(file, line, dotted(data_path), _message(err, data_path, parent))
+        if (problem.file, problem.line, problem.path) not in seen:
+            seen.add((problem.file, problem.line, problem.path))
+            problems.append(problem)
+    return capped(problems, shown)
+
+
+def capped(problems: list[Problem], shown: str) -> list[Problem]:
+    if len(problems) <= MAX_PROBLEMS:
+        return problems
+    return problems[:MAX_PROBLEMS] + [Problem(shown, 0, "", f"... and more problems ({len(problems) - MAX_PROBLEMS}+ not shown)")]
+
+
+def load_scenario(path: str | Path, *, check_footprint: bool = True, **overrides: Any) -> Scenario:
     """Load, merge and validate a scenario file; raise :class:`ScenarioError` listing every problem.
+
+    Types are strict (``true`` is not a number, ``"3"`` is not an integer), numbers finite, and a
+    scenario whose run would not fit in this machine's memory is refused
+    (:mod:`sim.scenario.footprint`) unless ``check_footprint`` is false.
 
     Args:
         path: the YAML file.
+        check_footprint: refuse a world whose single run needs more memory than this machine has.
         overrides: top-level settings to replace after loading (e.g. ``seed=7``), validated too.
     """
     path = Path(path)
@@ -193,28 +198,27 @@ def load_scenario(path: str | Path, **overrides: Any) -> Scenario:
     data.update({k: v for k, v in overrides.items() if v is not None})
     extract_inline(data, lines, str(path))
     try:
-        scenario = Scenario.model_validate(data)
+        # JSON in strict mode: booleans are not numbers, strings not integers; lists may become tuples
+        scenario = Scenario.model_validate_json(json.dumps(data, default=str), strict=True)
     except ValidationError as e:
-        problems, seen = [], set()
-        errors = e.errors()
-        deep = [tuple(x["loc"]) for x in errors]
-        # pydantic adds "too short" to a list whose items failed: noise once the item is reported
-        errors = [x for x in errors if not (x["type"] == "too_short" and any(
-            d[: len(x["loc"])] == tuple(x["loc"]) and len(d) > len(x["loc"]) for d in deep))]
-        for err in errors:
-            loc = tuple(err["loc"])
-            if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
-                loc = loc + ("type",)
-            data_path, parent = _walk(loc)
-            if err["type"] == "extra_forbidden":
-                _, parent = _walk(loc[:-1] + ("__probe__",))
-            file, line = _locate(lines, data_path, str(path))
-            problem = Problem(file, line, dotted(data_path), _message(err, data_path, parent))
-            if (problem.file, problem.line, problem.path) not in seen:
-                seen.add((problem.file, problem.line, problem.path))
-                problems.append(problem)
-        raise ScenarioError(problems) from None
+        raise ScenarioError(_problems(e.errors(), lines, str(path))) from None
     issues = scenario.semantic_issues()
+    if not issues and check_footprint:
+        issues = footprint_issues(scenario)
     if issues:
-        raise ScenarioError([Problem(*_locate(lines, p, str(path)), dotted(p), m) for p, m in issues])
+        raise ScenarioError(capped([Problem(*_locate(lines, p, str(path)), dotted(p), m) for p, m in issues], str(path)))
     return scenario
+
+
+def source_files(path: str | Path) -> list[Path]:
+    """The file and every file it ``extends:``, resolved (the inputs a command must never overwrite)."""
+    out: list[Path] = []
+    current: Path | None = Path(path)
+    while current is not None and _is_file(current)[0] and current.resolve() not in out and len(out) < MAX_EXTENDS:
+        out.append(current.resolve())
+        try:
+            parent = parse(current, str(current))[0].get("extends")
+        except ScenarioError:
+            break
+        current = current.parent / parent if isinstance(parent, str) and parent.strip() else None
+    return out

@@ -73,6 +73,11 @@ class Scenario(_Frozen):
             elif share > 0 and sum(configured[ch].cost_agents_by_hour(0.0)) + group_staff[ch] == 0:
                 issues.append((("channels", ch.value, "agents_by_hour"),
                                "no agent in any hour (here or in agent_groups), but customers contact this channel"))
+            if share > 0 and ch in configured:
+                for key in ("hourly_profile", "weekday_weights"):
+                    if sum(getattr(configured[ch], key)) <= 0:
+                        issues.append((("channels", ch.value, key), "every weight is 0, but customers contact this channel: "
+                                       "give at least one a positive weight"))
         issues += self._centre_issues(configured) + centre_setting_issues(self)
         issues += sweep_issues(self)
         issues += uncertain_issues(self)
@@ -90,6 +95,7 @@ class Scenario(_Frozen):
         if self.market.size is None and self.market.network != "fully_mixed":
             issues.append((("market", "network"), "a network needs market.size"))
         if self.investment is not None:
+            bots: dict[Channel, str] = {ch: f"channels.{ch.value}.bot" for ch, cfg in configured.items() if cfg.bot is not None}
             if self.investment.name == Arm.BASELINE.value:
                 issues.append((("investment", "name"), "'baseline' is reserved for the no-investment arm"))
             for i, lever in enumerate(self.investment.levers):
@@ -102,6 +108,11 @@ class Scenario(_Frozen):
                         issues.append((where, f"lever uses channel {ch.value}, which is not configured"))
                 if lever.type == "chatbot" and lever.channel.deferrable:
                     issues.append((where + ("channel",), "a bot sits in front of a live channel (phone, chat)"))
+                elif lever.type == "chatbot" and lever.channel in bots:
+                    issues.append((where + ("channel",), f"{lever.channel.value} already has a bot ({bots[lever.channel]}): "
+                                   "one bot per channel; remove one of them"))
+                elif lever.type == "chatbot":
+                    bots[lever.channel] = f"investment.levers[{i}]"
                 if lever.type == "proactive" and lever.reason not in [r.name for r in self.reasons]:
                     issues.append((where + ("reason",), f"no reason named '{lever.reason}' under reasons"))
                 if lever.end_month is not None and lever.end_month > self.horizon_months:

@@ -17,7 +17,7 @@ class SweepConfig(_Frozen):
     design: Literal["grid", "lhs", "sobol", "morris"] = "lhs"
     n: int = Field(16, ge=1, le=1_000_000, description="grid levels / LHS points / Sobol and Morris base size")
     replications: int = Field(1, ge=1, le=10_000)
-    timeout_s: Optional[float] = Field(None, gt=0, description="time limit of one run (stopped, retried once, then recorded)")
+    timeout_s: Optional[float] = Field(None, gt=0, le=1e6, description="time limit of one run (stopped, retried once, then recorded)")
     params: dict[str, tuple[float, float]] = Field(min_length=1, description="setting path -> [low, high]")
 
 

@@ -60,7 +60,17 @@ def clip_open(u: np.ndarray) -> np.ndarray:
     return np.clip(u, U_EPS, 1.0 - U_EPS)
 
 
-class Triangular(UncertainBase):
+class _Bounded(UncertainBase):
+    """Forms on [low, high] (each declares its own ``low`` and ``high``): fixed when low == high."""
+
+    def fixed_value(self) -> Optional[float]:
+        return self.low if self.low == self.high else None
+
+    def support(self) -> tuple[float, float, bool]:
+        return self.low, self.high, False
+
+
+class Triangular(_Bounded):
     """Triangular on [low, high] with its peak at ``mode``."""
 
     dist: Literal["triangular"]
@@ -73,12 +83,6 @@ class Triangular(UncertainBase):
         if not self.low <= self.mode <= self.high:
             raise ValueError(f"triangular needs low <= mode <= high, got low={self.low:g}, mode={self.mode:g}, high={self.high:g}")
         return self
-
-    def fixed_value(self) -> Optional[float]:
-        return self.low if self.low == self.high else None
-
-    def support(self) -> tuple[float, float, bool]:
-        return self.low, self.high, False
 
     def quantiles(self, u: np.ndarray) -> np.ndarray:
         a, c, b = self.low, self.mode, self.high
@@ -95,7 +99,7 @@ class Triangular(UncertainBase):
         return math.sqrt(max(a * a + b * b + c * c - a * b - a * c - b * c, 0.0) / 18.0)
 
 
-class Pert(UncertainBase):
+class Pert(_Bounded):
     """PERT: Beta(1 + lambda·(mode-low)/(high-low), 1 + lambda·(high-mode)/(high-low)) scaled to [low, high]."""
 
     dist: Literal["pert"]
@@ -115,12 +119,6 @@ class Pert(UncertainBase):
         width = self.high - self.low
         return 1.0 + self.lam * (self.mode - self.low) / width, 1.0 + self.lam * (self.high - self.mode) / width
 
-    def fixed_value(self) -> Optional[float]:
-        return self.low if self.low == self.high else None
-
-    def support(self) -> tuple[float, float, bool]:
-        return self.low, self.high, False
-
     def quantiles(self, u: np.ndarray) -> np.ndarray:
         from scipy.special import betaincinv
 
@@ -135,7 +133,7 @@ class Pert(UncertainBase):
         return math.sqrt(max((mu - self.low) * (self.high - mu), 0.0) / (self.lam + 3.0))
 
 
-class Uniform(UncertainBase):
+class Uniform(_Bounded):
     """Uniform on [low, high]."""
 
     dist: Literal["uniform"]
@@ -147,12 +145,6 @@ class Uniform(UncertainBase):
         if not self.low <= self.high:
             raise ValueError(f"uniform needs low <= high, got low={self.low:g}, high={self.high:g}")
         return self
-
-    def fixed_value(self) -> Optional[float]:
-        return self.low if self.low == self.high else None
-
-    def support(self) -> tuple[float, float, bool]:
-        return self.low, self.high, False
 
     def quantiles(self, u: np.ndarray) -> np.ndarray:
         return np.clip(self.low + u * (self.high - self.low), self.low, self.high)

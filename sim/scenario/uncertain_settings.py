@@ -16,7 +16,6 @@ Rank correlations between world settings are given under ``correlations``.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
@@ -25,9 +24,7 @@ from pydantic import Field, ValidationError
 from sim.scenario.centre import _Frozen
 from sim.scenario.errors import Problem, ScenarioError, dotted
 from sim.scenario.paths import parse_path, with_values
-from sim.scenario.uncertain import describe, is_distribution_spec, load_priors, mean, parse_distribution, spearman_to_pearson
-
-HUGE = 1e300  # stands for an unbounded end of a distribution's support when the setting is checked
+from sim.scenario.uncertain import describe, is_distribution_spec, load_priors, mean, parse_distribution, ppf, spearman_to_pearson
 
 
 class RankCorrelation(_Frozen):
@@ -109,12 +106,9 @@ def _move(data: dict, lines: dict, loc: tuple, spec: dict, problems: list[Proble
 
 
 def _endpoints(dist) -> list[float]:
-    fixed = dist.fixed_value()
-    if fixed is not None:
-        return [fixed]
-    lo, hi, lo_open = dist.support()
-    lo = -HUGE if math.isinf(lo) else (np.nextafter(lo, math.inf) if lo_open else lo)
-    return [float(lo), HUGE if math.isinf(hi) else float(hi)]
+    """The smallest and largest value a draw can take (unbounded forms are clipped by ``ppf``)."""
+    lo, hi = ppf(dist, np.array([0.0, 1.0]))
+    return [float(lo)] if lo == hi else [float(lo), float(hi)]
 
 
 def uncertain_issues(scenario) -> list[tuple[tuple, str]]:

@@ -9,9 +9,9 @@ from __future__ import annotations
 import math
 from typing import Annotated, Literal, Optional
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator
 
-from sim.scenario.centre import NonNeg, Prob, _Frozen
+from sim.scenario.centre import NonNeg, Prob, Share, _Frozen
 from sim.types import Channel
 
 
@@ -32,11 +32,11 @@ class Segment(_Frozen):
     """A customer segment; unset values fall back to the ``customers`` section's."""
 
     name: str = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_\-]+$")
-    share: float = Field(gt=0, description="share of customers (normalised over segments)")
+    share: Share = Field(description="share of customers (normalised over segments)")
     price_usd_per_month: Optional[NonNeg] = None
     monthly_churn: Optional[Annotated[float, Field(gt=0, lt=1)]] = None
-    contact_rate_multiplier: NonNeg = 1.0
-    referral_multiplier: NonNeg = 1.0
+    contact_rate_multiplier: float = Field(1.0, ge=0, le=100)
+    referral_multiplier: float = Field(1.0, ge=0, le=100)
 
 
 class CustomerConfig(_Frozen):
@@ -45,11 +45,11 @@ class CustomerConfig(_Frozen):
     initial: int = Field(ge=1, le=5_000_000, description="active customers at month 0")
     monthly_churn: float = Field(gt=0, lt=1, description="mean base churn per month (at reference satisfaction)")
     churn_concentration: Optional[float] = Field(
-        50.0, gt=0, description="a+b of the Beta churn propensity; null = every customer has the same churn"
+        50.0, gt=0, le=1e6, description="a+b of the Beta churn propensity; null = every customer has the same churn"
     )
     price_usd_per_month: NonNeg = Field(description="revenue per active customer per month")
     gross_margin: Prob = Field(description="gross margin share of revenue (drives benefits)")
-    acquisition_per_month: NonNeg = Field(description="mean new customers per month from marketing (Poisson)")
+    acquisition_per_month: float = Field(ge=0, le=1_000_000, description="mean new customers per month from marketing (Poisson)")
     contact_rate_per_month: float = Field(ge=0, le=20, description="contacts per customer-month")
     channel_mix: ChannelMix
     satisfaction_initial_mean: float = Field(0.83, gt=0, lt=1)
@@ -62,7 +62,7 @@ class CustomerConfig(_Frozen):
     contact_satisfaction_sensitivity: float = Field(
         0.0, ge=0, le=10, description="contacts x exp(k (S_ref - S)), capped at 3x: unhappy customers call more")
     referral_heterogeneity_shape: Optional[float] = Field(
-        2.0, gt=0, description="Gamma shape of individual referral propensity (mean 1); null = identical")
+        2.0, gt=0, le=1e6, description="Gamma shape of individual referral propensity (mean 1); null = identical")
 
     def segment_table(self) -> list[Segment]:
         """The segments with every value filled in (one default segment when none is given)."""
@@ -93,7 +93,7 @@ class ExperienceConfig(_Frozen):
     loss_aversion: float = Field(2.0, ge=1.0, le=5.0, description="shortfalls weigh this much more than surpluses")
     peak_end_weights: Annotated[tuple[NonNeg, NonNeg, NonNeg], Field(description="mean, worst, last")] = (0.5, 0.3, 0.2)
     memory_weight: Prob = Field(0.3, description="weight of a new episode for a new customer")
-    memory_tenure_scale_months: float = Field(24.0, gt=0)
+    memory_tenure_scale_months: float = Field(24.0, gt=0, le=1_200)
     drift_to_baseline: Prob = Field(0.05, description="monthly pull of satisfaction back to the customer's own level")
     churn_beta: NonNeg = Field(2.85, description="logit churn per unit of satisfaction below the reference")
     satisfaction_ref: Optional[Prob] = Field(None, description="null = initial mean satisfaction")
@@ -108,13 +108,14 @@ class ExperienceConfig(_Frozen):
     nps_noise_sd: NonNeg = 1.2
     referral_rate_per_promoter_month: Prob = 0.03
     referral_conversion: Prob = 0.13
-    negative_wom_multiplier: NonNeg = Field(1.5, description="detractors deter this many times a promoter's referrals (FACTS §5)")
+    negative_wom_multiplier: float = Field(1.5, ge=0, le=100, description="detractors deter this many times a promoter's referrals (FACTS §5)")
 
-    @model_validator(mode="after")
-    def _weights(self) -> "ExperienceConfig":
-        if not math.isclose(sum(self.peak_end_weights), 1.0, abs_tol=1e-9):
-            raise ValueError(f"peak_end_weights must sum to 1, got {sum(self.peak_end_weights):g}")
-        return self
+    @field_validator("peak_end_weights")
+    @classmethod
+    def _weights(cls, weights: tuple[float, float, float]) -> tuple[float, float, float]:
+        if not math.isclose(sum(weights), 1.0, abs_tol=1e-9):
+            raise ValueError(f"peak_end_weights must sum to 1, got {sum(weights):g}")
+        return weights
 
 
 class CostConfig(_Frozen):
@@ -132,7 +133,7 @@ class FinanceConfig(_Frozen):
 
     benefit_risk: Prob = Field(0.0, description="default haircut on every benefit line")
     benefit_risk_by_line: dict[Literal["retained_margin", "referral_margin", "upsell_margin", "cost_to_serve"], Prob] = {}
-    cost_risk: NonNeg = Field(0.0, description="uplift on investment costs")
+    cost_risk: float = Field(0.0, ge=0, le=10, description="uplift on investment costs")
 
     def haircut(self, line: str) -> float:
         return self.benefit_risk_by_line.get(line, self.benefit_risk)

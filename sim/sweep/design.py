@@ -8,6 +8,7 @@ A parameter is a setting path of the scenario (``customers.monthly_churn``,
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from dataclasses import dataclass
 
@@ -17,6 +18,7 @@ from scipy.stats import qmc
 from sim.scenario import Problem, ScenarioError
 
 DESIGNS = ("grid", "lhs", "sobol", "morris")
+MAX_POINTS = 200_000  #: design points of one sweep (the design and the manifest hold them all)
 SPEC = re.compile(r"^\s*([A-Za-z_][\w.\[\]]*)\s*=\s*(-?[\d.eE+-]+)\s*:\s*(-?[\d.eE+-]+)\s*$")
 
 
@@ -38,7 +40,12 @@ def parse_params(specs: list[str]) -> list[Param]:
         m = SPEC.match(s)
         if not m:
             raise ScenarioError([Problem("--param", 0, s, "write a parameter as path=low:high, e.g. customers.monthly_churn=0.01:0.03")])
-        low, high = float(m.group(2)), float(m.group(3))
+        try:
+            low, high = float(m.group(2)), float(m.group(3))
+        except ValueError:
+            raise ScenarioError([Problem("--param", 0, s, "low and high must be numbers, e.g. customers.monthly_churn=0.01:0.03")]) from None
+        if not (math.isfinite(low) and math.isfinite(high)):
+            raise ScenarioError([Problem("--param", 0, s, "low and high must be finite numbers")])
         if not low < high:
             raise ScenarioError([Problem("--param", 0, s, "low must be below high")])
         out.append(Param(m.group(1), low, high))
@@ -47,6 +54,28 @@ def parse_params(specs: list[str]) -> list[Param]:
     if not out:
         raise ScenarioError([Problem("--param", 0, "", "give at least one --param, or a sweep: block with params in the scenario file")])
     return out
+
+
+def n_points(design: str, n: int, k: int) -> int:
+    """How many points ``sample`` returns, computed without sampling."""
+    return {"grid": n ** k, "lhs": n, "sobol": n * (k + 2), "morris": n * (k + 1)}[check_design(design)]
+
+
+def check_design(design: str) -> str:
+    if design not in DESIGNS:
+        raise ScenarioError([Problem("--design", 0, str(design), f"unknown design; one of {', '.join(DESIGNS)}")])
+    return design
+
+
+def check_size(design: str, n: int, k: int, replications: int, max_runs: int) -> int:
+    """The number of design points; refuses (before sampling) a design too large to hold or to run."""
+    points = n_points(design, n, k)
+    if points > MAX_POINTS or points * replications > max_runs:
+        formula = {"grid": f"n^k = {n}^{k}", "lhs": "n", "sobol": f"n·(k+2) = {n}·{k + 2}", "morris": f"n·(k+1) = {n}·{k + 1}"}[design]
+        raise ScenarioError([Problem("--n", 0, str(n), f"a {design} design has {formula} = {points:,} points × {replications} "
+                                     f"replications; at most {MAX_POINTS:,} points and {max_runs:,} runs: lower --n "
+                                     "(or use lhs for many parameters)")])
+    return points
 
 
 def salib_problem(params: list[Param]) -> dict:

@@ -42,7 +42,10 @@ def cases(table: pd.DataFrame, condition: str) -> np.ndarray:
     m = CONDITION.match(condition)
     if not m:
         raise ScenarioError([Problem("--discover", 0, condition, "write a condition as outcome<=value, e.g. payback_months<=12")])
-    outcome, op, value = m.group(1), m.group(2), float(m.group(3))
+    try:
+        outcome, op, value = m.group(1), m.group(2), float(m.group(3))
+    except ValueError:
+        raise ScenarioError([Problem("--discover", 0, condition, f"{m.group(3)!r} is not a number")]) from None
     if outcome not in table:
         known = ", ".join(c for c in table.columns if c not in ("run_id", "point", "replication"))
         raise ScenarioError([Problem("--discover", 0, outcome, f"not an outcome of this sweep ({known})")])

@@ -26,6 +26,7 @@ from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FuturesTimeout
 from concurrent.futures import as_completed as cf_as_completed
 
+from sim.run.workers import die_with_parent
 from sim.scenario import Problem, ScenarioError
 
 NO_WORKERS_GRACE_S = 120.0  # a Dask cluster without any worker this long ends the sweep (resumable)
@@ -49,7 +50,8 @@ class LocalExecutor:
         from pebble import ProcessPool
 
         self.workers = max(1, int(workers))
-        self._pool = ProcessPool(max_workers=self.workers, max_tasks=recycle_after, context=mp.get_context("spawn"))
+        self._pool = ProcessPool(max_workers=self.workers, max_tasks=recycle_after, context=mp.get_context("spawn"),
+                                 initializer=die_with_parent, initargs=(os.getpid(),))
 
     def submit(self, fn: Callable, *args, timeout_s: float | None = None) -> Future:
         return self._pool.schedule(fn, args=args, timeout=timeout_s)

@@ -11,7 +11,8 @@ import numpy as np
 
 from sim.appraisal.benefits import appraise_lines, benefit_lines, risk_adjust
 from sim.run.month_loop import run_arm
-from sim.scenario import load_scenario, parse_path, with_value
+from sim.scenario import Problem, ScenarioError, dotted, load_scenario, parse_path, with_value
+from sim.scenario.footprint import footprint_issues
 from sim.scenario.shadowing import warn_if_shadowed
 
 
@@ -33,7 +34,10 @@ class BusinessCaseModel:
             path = parse_path(p.path)
             warn_if_shadowed(self.scenario, path, p.path)
             for value in (p.low, p.high):
-                with_value(self.scenario, path, value, self.path)
+                issues = footprint_issues(with_value(self.scenario, path, value, self.path))
+                if issues:
+                    where, message = issues[0]
+                    raise ScenarioError([Problem(self.path, 0, p.path, f"at {value:g}: {message} ({dotted(where)})")])
 
     def evaluate(self, values: dict[str, float], replication: int, root_seed: int) -> dict[str, float]:
         sc = self.scenario

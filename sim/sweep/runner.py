@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import socket
 import time
 import traceback
 from collections.abc import Callable
@@ -24,6 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.run.folders import process_identity
 from sim.run.store import atomic_write_bytes, atomic_write_parquet
 from sim.sweep.design import Param
 
@@ -143,8 +143,7 @@ def run_sweep(model, params: list[Param], points: np.ndarray, replications: int,
     if own:
         local_inline = workers <= 1 and timeout_s is None and not (scheduler or os.environ.get("DASK_SCHEDULER_ADDRESS"))
         executor = InlineExecutor() if local_inline else make_executor(workers, scheduler)
-    _write_manifest(out_dir, manifest, status="running", executor=executor.name, workers=executor.workers, pid=os.getpid(),
-                    host=socket.gethostname())
+    _write_manifest(out_dir, manifest, status="running", executor=executor.name, workers=executor.workers, **process_identity())
 
     def store(ok: list[tuple[Task, dict]]) -> None:
         if ok:

@@ -3,30 +3,41 @@ let researchers keep their tools (a SALib ProblemSpec; EMA Workbench's (experime
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from sim.run.folders import folder_status
 from sim.scenario import Problem, ScenarioError
+from sim.sweep import sweep_manifest
 from sim.sweep.design import Param, salib_problem
 
 
 def load_sweep(sweep_dir: str | Path) -> tuple[dict, pd.DataFrame, list[Param]]:
+    """Manifest, results table and parameters of a finished sweep (anything else is refused)."""
     d = Path(sweep_dir)
-    if not (d / "manifest.json").is_file() or not (d / "sweep.parquet").is_file():
-        raise ScenarioError([Problem(str(d), 0, "", "not a finished sweep folder (manifest.json and sweep.parquet expected)")])
-    manifest = json.loads((d / "manifest.json").read_text())
+    manifest = sweep_manifest(d)
+    status = folder_status(manifest)
+    if status != "complete" or not (d / "sweep.parquet").is_file():
+        raise ScenarioError([Problem(str(d), 0, "", f"the sweep is '{status}', not finished: run the same sim sweep "
+                                     "command again to finish it")])
     params = [Param(p["path"], p["low"], p["high"]) for p in manifest["params"]]
     return manifest, pd.read_parquet(d / "sweep.parquet"), params
 
 
+def check_outcome(table: pd.DataFrame, outcome: str) -> str:
+    """``outcome`` if it is an outcome column of the sweep table; a refusal listing the outcomes otherwise."""
+    inputs = {"run_id", "point", "replication"}
+    if outcome in inputs or outcome not in table:
+        known = ", ".join(c for c in table.columns if c not in inputs)
+        raise ScenarioError([Problem("--outcome", 0, outcome, f"not an outcome of this sweep ({known})")])
+    return outcome
+
+
 def point_means(table: pd.DataFrame, outcome: str, n_points: int) -> np.ndarray:
     """The outcome averaged over replications, in design order (every point must be present)."""
-    if outcome not in table:
-        known = ", ".join(c for c in table.columns if c not in ("run_id", "point", "replication"))
-        raise ScenarioError([Problem("--outcome", 0, outcome, f"not an outcome of this sweep ({known})")])
+    check_outcome(table, outcome)
     means = table.groupby("point")[outcome].mean()
     if len(means) != n_points:
         raise ScenarioError([Problem("--outcome", 0, outcome, f"{n_points - len(means)} design points have no result (see failures.parquet)")])
@@ -55,6 +66,7 @@ def indices(manifest: dict, table: pd.DataFrame, params: list[Param], outcome: s
 
 def tornado_table(table: pd.DataFrame, params: list[Param], outcome: str) -> pd.DataFrame:
     """Mean outcome when each parameter is in its lowest vs highest quarter of the range (any design)."""
+    check_outcome(table, outcome)
     rows, base = [], float(table[outcome].mean())
     for p in params:
         lo = table[table[p.path] <= p.low + 0.25 * (p.high - p.low)][outcome].mean()
