@@ -43,7 +43,7 @@ def test_overwrite_replaces_only_what_sim_wrote(tiny, tmp_path, capsys):
     assert main(["report", str(out), "--overwrite"]) == 0
     assert run(tiny, out, "--overwrite", "--seed", "5") == 0
     assert sorted(p.name for p in out.iterdir()) == ["intervals.parquet", "manifest.json", "monthly.parquet", "runs.parquet",
-                                                     "tei.parquet"]
+                                                     "tei.parquet", "tornado.csv", "variance_share.csv", "voi.csv"]
     assert json.loads((out / "manifest.json").read_text())["root_seed"] == 5
 
 

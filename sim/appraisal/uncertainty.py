@@ -130,7 +130,8 @@ def summarise(runs: pd.DataFrame, world: Scenario, investments: tuple[Investment
     if not tornado.empty:
         swing = (tornado["npv_at_high_usd"] - tornado["npv_at_low_usd"]).abs()
         tornado = tornado.assign(swing_usd=swing).sort_values(["arm", "swing_usd"], ascending=[True, False], ignore_index=True)
-    return Uncertainty(n, options, total, evppi, pd.DataFrame(variance_rows), tornado, notes)
+    variance = pd.DataFrame(variance_rows, columns=["arm", "npv_sd_usd", "assumptions_share", "noise_share"])
+    return Uncertainty(n, options, total, evppi, variance, tornado, notes)
 
 
 def write_uncertainty(out_dir, unc: Uncertainty) -> None:

@@ -22,7 +22,10 @@ def load_uncertainty(results_dir: Path) -> dict[str, pd.DataFrame]:
     out = {}
     for name in ("voi", "variance_share", "tornado"):
         p = Path(results_dir) / f"{name}.csv"
-        out[name] = pd.read_csv(p) if p.is_file() and p.stat().st_size > 0 else pd.DataFrame()
+        try:
+            out[name] = pd.read_csv(p) if p.is_file() else pd.DataFrame()
+        except pd.errors.EmptyDataError:  # an empty table written without a header
+            out[name] = pd.DataFrame()
     return out
 
 
