@@ -139,7 +139,7 @@ def page(res: dict, decision: Decision, unc: dict, images: str, glance: str = ""
 <p class="meta">{len(decision.options)} options over {s['horizon_months']} months, discounted at {s['discount_rate_annual']:.0%}/yr
 (annual effective); {m['replications']} paired replications (run {html.escape(m['run_id'])}, seed {m['root_seed']}).</p>
 {decision_html(decision, style=False)}{unstable}
-<h2>How sure are we?</h2>{finding_html(unc, m['replications'])}
+<h2>How sure are we?</h2>{finding_html(unc, m['replications'], m.get('uncertainty_notes', []))}
 {glance}
 </main>
 <section class="appendix" id="appendix">

@@ -65,12 +65,19 @@ def uncertainty_section(unc: dict[str, pd.DataFrame], replications: int, notes: 
     return "".join(parts)
 
 
-def finding_html(unc: dict[str, pd.DataFrame], replications: int) -> str:
-    """The value-of-information finding in two sentences, for page 1 (details in the appendix)."""
+def finding_html(unc: dict[str, pd.DataFrame], replications: int, notes: list[str] = ()) -> str:
+    """The value-of-information finding in two sentences, for page 1 (details in the appendix).
+
+    ``notes``: the run's uncertainty notes (the manifest's ``uncertainty_notes``), e.g. too few
+    replications to say which assumption matters.
+    """
     var, voi = unc["variance_share"], unc["voi"]
     ranked = voi[voi["rank"] > 0] if not voi.empty else voi
     parts = []
-    if not ranked.empty:
+    too_few = [n for n in notes if n.startswith("only ")]
+    if too_few and ranked.empty:
+        parts.append(html.escape(too_few[0][0].upper() + too_few[0][1:]) + ".")
+    elif not ranked.empty:
         evpi = float(voi.loc[voi["rank"] == 0, "evppi_usd"].iloc[0])
         parts.append(f"Resolving every assumption before deciding would be worth up to <b>{money(evpi)}</b> (EVPI). "
                      f"{html.escape(str(ranked.iloc[0]['sentence']))}")
