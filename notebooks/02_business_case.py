@@ -54,5 +54,5 @@ fig.tight_layout()
 from sim.present.report import build_report
 from sim.present.spreadsheet import write_spreadsheet
 
-print("report:", build_report(RESULTS))
-print("spreadsheet:", write_spreadsheet(RESULTS))
+print("report:", build_report(RESULTS, overwrite=True))  # re-running the notebook replaces its own report
+print("spreadsheet:", write_spreadsheet(RESULTS, overwrite=True))
