@@ -31,6 +31,7 @@ $(TEST): pyproject.toml | $(VENV)/bin/python
 demo: $(BASE)
 	$(VENV)/bin/sim run $(DEMO) --out results/demo --overwrite
 	$(VENV)/bin/sim report results/demo
+	$(VENV)/bin/sim spreadsheet results/demo
 
 ## The layer contracts (import-linter), then every test, the slow statistical oracles included (what CI runs).
 test: $(TEST)

@@ -3,7 +3,7 @@
 For every investment run of a real ``sim run``: NPV, ROI, IRR and both paybacks recomputed with
 numpy-financial (NPV, IRR) and a plain loop (payback, DESIGN.md "Finance conventions") from the
 stored monthly ``incremental_cash_flow_usd`` equal the stored ``npv_usd``, ``roi``,
-``irr_annual``, ``payback_months`` and ``discounted_payback_months``; the series itself is the sum
+``irr_annual``, ``payback_months``, ``sustained_payback_months`` and ``discounted_payback_months``; the series itself is the sum
 of the stored benefit lines less the risk-adjusted cost, the cost lines (variable cost to serve, labour
 saving of a harvest: cost investment) follow from each arm's own rows, and the margin lines add up to the
 difference in gross margin against the same replication's baseline. The fan chart plots exactly
@@ -44,6 +44,20 @@ def payback(flows: np.ndarray) -> float:
     return 0.0 if not was_negative else math.inf
 
 
+def sustained(flows: np.ndarray) -> float:
+    """The time after which the running total stays >= 0 to the end (linear within the month); inf if it ends < 0."""
+    total, last, scale = 0.0, 0.0, 1e-9 * max(1.0, float(np.abs(flows).max()))
+    for t, f in enumerate(flows):
+        before, total = total, total + f
+        if abs(total) < scale:
+            total = 0.0
+        if total < 0:
+            last = math.inf
+        elif math.isinf(last):
+            last = (t - 1) + (-before / f)
+    return last
+
+
 def test_payback_oracle_on_the_golden_cases():
     """The loop above against FACTS.md §4 (G1, G3, G4, G9, G11), before it judges anything else."""
     assert payback(np.array([-100_000] + [6_000] * 24)) == pytest.approx(16.6667, abs=1e-4)
@@ -51,6 +65,9 @@ def test_payback_oracle_on_the_golden_cases():
     assert payback(np.array([-12_000] + [1_000] * 12)) == pytest.approx(12.0)
     assert payback(np.array([100, 200])) == 0.0
     assert payback(np.array([0, 0, -1_000, 600, 600])) == pytest.approx(3.6667, abs=1e-4)
+    assert sustained(np.array([-100_000] + [6_000] * 24)) == pytest.approx(16.6667, abs=1e-4)
+    assert sustained(np.array([-3, 7, -6])) == math.inf and payback(np.array([-3, 7, -6])) == pytest.approx(3 / 7)
+    assert sustained(np.array([-10, 10, -5, 10])) == pytest.approx(2.5) and sustained(np.array([100, 200])) == 0.0
 
 
 @pytest.fixture(scope="module")
@@ -90,10 +107,12 @@ def test_runs_parquet_money_follows_from_the_stored_monthly_cash_flow(results):
         assert row["npv_usd"] == pytest.approx(npf.npv(RATE, flow), rel=1e-9, abs=1e-6)
         assert row["payback_months"] == pytest.approx(payback(flow), rel=1e-9)
         discounted = flow / (1 + RATE) ** np.arange(flow.size)
-        assert row["discounted_payback_months"] == pytest.approx(payback(discounted), rel=1e-9)
+        assert row["sustained_payback_months"] == pytest.approx(sustained(flow), rel=1e-9)
+        assert bool(row["payback_redips"]) == (sustained(flow) > payback(flow))
+        assert row["discounted_payback_months"] == pytest.approx(sustained(discounted), rel=1e-9)
         finite_paybacks += math.isfinite(row["payback_months"]) and row["payback_months"] > 0
         signs = np.sign(flow[flow != 0])
-        if np.count_nonzero(signs[1:] != signs[:-1]) == 1:
+        if np.count_nonzero(signs[1:] != signs[:-1]) == 1 or not math.isnan(row["irr_annual"]):  # unique: reported
             assert row["irr_annual"] == pytest.approx((1 + npf.irr(flow)) ** 12 - 1, rel=1e-7, abs=1e-9)
         else:
             assert math.isnan(row["irr_annual"]) and row["irr_note"]

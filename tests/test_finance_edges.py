@@ -56,7 +56,8 @@ def test_irr_of_exactly_ten_percent_a_year_to_machine_precision():
 
 def test_irr_reasons_are_stated_in_full():
     assert irr([100, 200]).reason == "no sign change: every rate gives the same sign of NPV"
-    assert irr([-100, 230, -132]).reason == "2 sign changes: the IRR is not unique"
+    assert irr([-100, 230, -132]).reason == ("2 sign changes: the IRR is not unique (10.00%, 20.00% per period all make "
+                                             "the NPV zero)")
 
 
 @pytest.mark.parametrize("annual", [-1.0, -1.5])

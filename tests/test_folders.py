@@ -41,9 +41,11 @@ def test_overwrite_replaces_only_what_sim_wrote(tiny, tmp_path, capsys):
     assert main(["report", str(out)]) == 0 and main(["plot", str(out)]) == 0
     assert main(["report", str(out)]) == 2 and "--overwrite" in capsys.readouterr().err  # the report exists
     assert main(["report", str(out), "--overwrite"]) == 0
+    assert main(["spreadsheet", str(out)]) == 0 and main(["spreadsheet", str(out)]) == 2  # the spreadsheet exists
     assert run(tiny, out, "--overwrite", "--seed", "5") == 0
-    assert sorted(p.name for p in out.iterdir()) == ["intervals.parquet", "manifest.json", "monthly.parquet", "runs.parquet",
-                                                     "tei.parquet", "tornado.csv", "variance_share.csv", "voi.csv"]
+    assert sorted(p.name for p in out.iterdir()) == ["decision.csv", "decision.json", "intervals.parquet", "manifest.json",
+                                                     "monthly.parquet", "runs.parquet", "tei.parquet", "tornado.csv",
+                                                     "variance_share.csv", "voi.csv"]
     assert json.loads((out / "manifest.json").read_text())["root_seed"] == 5
 
 

@@ -159,10 +159,12 @@ def test_compare_ranks_and_writes_the_table(tmp_path, small_world, small_investm
     assert main(["compare", str(small_world), *map(str, small_investments), "--reps", "3", "--out", str(out),
                  "--workers", "1", "--quiet"]) == 0
     text = " ".join(capsys.readouterr().out.split())
-    assert "P(best of these)" in text and "Business case of" in text
+    assert "P(best) over all options" in text and "Options ranked by expected NPV" in text and "Business case of" in text
     ranked = pd.read_csv(out / "comparison.csv")
-    assert list(ranked["npv_usd_median"]) == sorted(ranked["npv_usd_median"], reverse=True)
-    assert ranked["p_best"].sum() == pytest.approx(1.0)
+    assert list(ranked["npv_usd_mean"]) == sorted(ranked["npv_usd_mean"], reverse=True)
+    decision = pd.read_csv(out / "decision.csv")  # P(best) is over every option, the baseline included
+    base = decision.loc[decision["option"] == "baseline", "p_best"].iloc[0]
+    assert ranked["p_best"].sum() + base == pytest.approx(1.0)
     assert (out / "tei.parquet").is_file()
 
 

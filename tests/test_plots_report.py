@@ -3,10 +3,13 @@ and the report in headless Chromium (CI sets SIM_REQUIRE_BROWSER=1 so that test 
 
 from __future__ import annotations
 
+import html
+import json
 import os
 import re
 import shutil
 import subprocess
+import unicodedata
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -113,14 +116,27 @@ def results_dir(tmp_path_factory):
                   "customers:\n  initial: 3000\n  acquisition_per_month: 60\n  contact_rate_per_month: 1.5\n")
     train = write(d / "train.yaml", "extends: small.yaml\ninvestment:\n  name: train\n  description: coach everyone\n"
                   "  levers:\n    - {type: training, fcr_gain: 0.1, ramp_months: 0, note: vendor quote 2026}\n")
-    assert main(["compare", str(world), str(train), "--reps", "2", "--out", str(d / "res"), "--workers", "1", "--quiet"]) == 0
+    staff = write(d / "staff.yaml", "extends: small.yaml\ninvestment:\n  name: staff\n  levers:\n"
+                  "    - type: staffing\n      channel: phone\n      extra_agents: 1  # assumption: one more agent at the peak\n")
+    keep = write(d / "keep.yaml", "extends: small.yaml\ninvestment:\n  name: keep\n  levers:\n"
+                 "    - {type: retention, churn_reduction: 0.5, one_off_usd: 500}\n")
+    assert main(["compare", str(world), str(train), str(staff), str(keep), "--reps", "2", "--out", str(d / "res"),
+                 "--workers", "1", "--quiet"]) == 0
     return d / "res"
 
 
 def test_report_is_self_contained_and_complete(results_dir, capsys):
     assert main(["report", str(results_dir)]) == 0
     page = (results_dir / "report.html").read_text()
-    assert "Do <b>train</b>" in page and "Annual business case" in page and "vendor quote 2026" in page
+    decision = json.loads((results_dir / "decision.json").read_text())
+    verdict = page.index("id='verdict'")
+    assert verdict < page.index("id='tiles'") < page.index("id='ranked'") < page.index("id='voi'") < page.index('id="appendix"')
+    assert html.escape(decision["verdict"]["sentence"]) in page
+    assert all(f"<td>{html.escape(o['option'])}<br>" in page for o in decision["options"] if o["option"] != "baseline")
+    assert "Annual business case" in page and "Assumptions register" in page
+    assert "vendor quote 2026" in page  # a lever's note
+    assert "assumption: one more agent at the peak" in page  # a YAML comment, kept by the comment-preserving parser
+    assert "prior churn_beta" in page  # every prior of the world, with its source
     assert "Validation against practitioner bands" in page and "FACTS #5" in page
     assert not re.search(r"(src|href)=['\"]https?://", page)  # no network
     assert page.count("data:image/png;base64,") >= 8
@@ -156,3 +172,50 @@ def test_report_renders_in_headless_chromium(results_dir, tmp_path):
     subprocess.run(flags + ["--window-size=1280,2400", f"--screenshot={shot}", report.as_uri()],
                    capture_output=True, timeout=120)
     assert shot.is_file() and shot.stat().st_size > 10_000
+
+
+def print_pdf(exe: str, report, paper: str, tmp_path) -> "object":
+    """Print the report with headless Chromium on ``paper`` (A4 or letter); returns the pypdf reader."""
+    from pypdf import PdfReader
+
+    page = report.read_text().replace("<style>", f"<style>@page{{size:{paper}}}", 1)
+    src = tmp_path / f"report_{paper}.html"
+    src.write_text(page)
+    pdf = tmp_path / f"report_{paper}.pdf"
+    subprocess.run([exe, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", f"--user-data-dir={tmp_path / 'profile'}",
+                    "--no-pdf-header-footer", "--virtual-time-budget=5000", f"--print-to-pdf={pdf}", src.as_uri()],
+                   capture_output=True, timeout=120)
+    assert pdf.is_file(), "Chromium printed no PDF"
+    return PdfReader(pdf)
+
+
+def _words(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).split())
+
+
+@pytest.mark.parametrize("paper, size", [("A4", (595, 842)), ("letter", (612, 792))])
+def test_printed_page_one_holds_the_decision(results_dir, tmp_path, paper, size):
+    """Printed (headless Chromium, A4 and Letter), page 1 holds the verdict, the tiles and the whole ranked table;
+    the appendix starts on page 2."""
+    exe = browser()
+    if exe is None:
+        if os.environ.get("SIM_REQUIRE_BROWSER"):
+            pytest.fail("SIM_REQUIRE_BROWSER is set but no Chromium was found (apt-get install chromium)")
+        pytest.skip("Chromium not installed: `apt-get install chromium` (Debian) to run the browser test")
+    report = results_dir / "report.html"
+    if not report.exists():
+        assert main(["report", str(results_dir)]) == 0
+    pdf = print_pdf(exe, report, paper, tmp_path)
+    box = pdf.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == size
+    first = _words(pdf.pages[0].extract_text())
+    decision = json.loads((results_dir / "decision.json").read_text())
+    assert _words(decision["verdict"]["sentence"])[:80] in first
+    for tile in ("Expected NPV (mean)", "Pays back by", "P(best)", "Investment cost (PV)", "Customers kept (mean)"):
+        assert tile in first, tile
+    for option in decision["options"]:  # every row of the ranked table, and the note under it
+        assert (option["option"] if option["option"] != "baseline" else "keep the current operation") in first
+    assert "paired replications; NPVs risk-adjusted" in first
+    assert "Appendix" not in first and len(pdf.pages) >= 2
+    assert _words(pdf.pages[1].extract_text()).startswith("Appendix")

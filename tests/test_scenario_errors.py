@@ -138,7 +138,7 @@ def test_schema_is_json_schema(capsys):
     code, out, _ = run_cli(["schema"], capsys)
     assert code == 0
     schema = json.loads(out)
-    assert schema["title"] == "Scenario"
+    assert schema["title"] == "sim scenario file"
     assert "customers" in schema["properties"] and schema["additionalProperties"] is False
 
 

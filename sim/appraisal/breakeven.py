@@ -18,10 +18,11 @@ import numpy as np
 from scipy.optimize import brentq
 
 from sim.appraisal.benefits import benefit_lines, risk_adjust
-from sim.appraisal.finance import payback_months
+from sim.appraisal.finance import sustained_payback_months
 from sim.run.experiment import Experiment, run_experiment
 from sim.run.harvest import plan_harvest
 from sim.scenario import Problem, ScenarioError, load_scenario, parse_path, with_value
+from sim.scenario.shadowing import warn_if_shadowed
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ def breakeven(path: str | Path, param: str, low: float, high: float, target_mont
                                      "(e.g. investment.levers[0].churn_reduction); the baseline world stays fixed")])
     for x in (low, high):  # both ends must be values the scenario accepts: checked before anything runs
         with_value(sc, keys, x, source)
+    warn_if_shadowed(sc, keys, param)
     reps = replications or sc.replications
     root = seed if seed is not None else sc.seed
     world = sc.world()
@@ -73,7 +75,7 @@ def breakeven(path: str | Path, param: str, low: float, high: float, target_mont
                                        run.monthly["investment_cost_usd"], world.finance)
             flow = sum(lines.values()) - costs
             cums.append(float(np.cumsum(flow)[target_months]))
-            paybacks.append(payback_months(flow))
+            paybacks.append(sustained_payback_months(flow))
         med = float(np.median(cums))
         if on_eval:
             on_eval(x, med)

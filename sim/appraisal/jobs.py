@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from sim.appraisal.compare import comparison, crn_variance_reduction, tei_summary
+from sim.appraisal.decision import write_run_decision
 from sim.appraisal.reps_auto import look_schedule, should_stop
 from sim.appraisal.summary import investment_summary, operations_summary
 from sim.appraisal.tables import GLOSSARY, Tables, build_tables, write_tables
@@ -81,6 +82,7 @@ def run_scenarios(paths: list[str | Path], replications: int | str | None = None
         write_tables(out_dir, tables)
         unc = summarise(tables.runs, exp.world, exp.investments)
         write_uncertainty(out_dir, unc)
+        write_run_decision(out_dir, tables.runs, tables.monthly, exp.world, exp.investments, unc.evppi)
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM: the workers are stopped; say so in the folder and on the terminal
         write_manifest(out_dir, manifest(exp, run_id, "interrupted", started, now_iso(), glossary=GLOSSARY))
         raise Interrupted(f"{out_dir}: stopped before the results were written; its manifest says 'interrupted'. "

@@ -42,18 +42,23 @@ def median_ci(values, level: float = 0.90) -> tuple[float, float, float]:
 
 
 def investment_summary(runs: pd.DataFrame, horizon_months: int, level: float = 0.90) -> pd.DataFrame:
-    """One row per investment: NPV and payback medians with CIs, and the probabilities leaders ask for."""
+    """One row per investment: NPV and (sustained) payback medians with CIs of the median.
+
+    The terminal, the report and the spreadsheet show :mod:`sim.appraisal.decision` instead; this
+    table stays for library callers (``RunOutput.investments``).
+    """
     rows = []
     alts = runs[runs["arm"] != Arm.BASELINE.value]
     for arm, g in alts.groupby("arm", observed=True, sort=False):
         npv_m, npv_lo, npv_hi = median_ci(g["npv_usd"], level)
-        pb_m, pb_lo, pb_hi = median_ci(g["payback_months"], level)
+        pb = g["sustained_payback_months"] if "sustained_payback_months" in g else g["payback_months"]
+        pb_m, pb_lo, pb_hi = median_ci(pb, level)
         rows.append({
             "arm": arm,
             "replications": len(g),
             "npv_usd_median": npv_m, "npv_usd_ci_low": npv_lo, "npv_usd_ci_high": npv_hi,
             "payback_months_median": pb_m, "payback_months_ci_low": pb_lo, "payback_months_ci_high": pb_hi,
-            "p_payback_within_horizon": float((g["payback_months"] <= horizon_months).mean()),
+            "p_payback_within_horizon": float((pb <= horizon_months).mean()),
             "p_npv_positive": float((g["npv_usd"] > 0).mean()),
             "roi_median": float(np.nanmedian(g["roi"])) if g["roi"].notna().any() else math.nan,
             "churned_saved_median": float(np.median(-g["churned_saved"])),

@@ -26,9 +26,13 @@ from sim.types import Arm
 GLOSSARY = {
     "npv_usd": "net present value of the incremental cash flow vs the baseline, same replication",
     "roi": "(PV benefits - PV investment costs) / PV investment costs",
-    "payback_months": "first month the cumulative incremental cash flow is back to >= 0 (interpolated); inf = never",
-    "discounted_payback_months": "payback of the discounted incremental cash flow",
-    "irr_annual": "annual effective IRR where unique (one sign change); NaN otherwise",
+    "payback_months": "first payback: first time the cumulative incremental cash flow is back to >= 0 (interpolated); inf = never",
+    "sustained_payback_months": "sustained payback: the time after which the cumulative incremental cash flow stays >= 0 "
+                                "to the horizon (interpolated); inf = ends below 0. Decisions and P(payback) use it",
+    "payback_redips": "the cumulative incremental cash flow fell below 0 again after its first payback",
+    "discounted_payback_months": "sustained payback of the discounted incremental cash flow",
+    "irr_annual": "annual effective IRR where unique (one sign change, or Norstrom's criterion); NaN otherwise, irr_note says why",
+    "npv_unadjusted_usd": "NPV before the risk adjustment of finance: (benefit haircuts, cost uplift)",
     "incremental_cash_flow_usd": "sum of the (risk-adjusted) benefit lines - (risk-adjusted) investment cost, vs the same replication's baseline",
     "benefit_<line>_usd": "retained_margin, referral_margin, upsell_margin, cost_to_serve (variable service cost), "
                           "labour_saving (paid agent-hours re-planned away by harvest: cost): incremental, risk-adjusted",
@@ -90,7 +94,9 @@ def build_tables(exp: Experiment, runs: list[ArmRun]) -> Tables:
             tei_parts.append(table)
             row.update(npv_usd=a.npv_usd, roi=a.roi, payback_months=a.payback_months,
                        discounted_payback_months=a.discounted_payback_months, irr_annual=a.irr_annual,
-                       irr_note=a.irr_note,
+                       irr_note=a.irr_note, sustained_payback_months=a.sustained_payback_months,
+                       payback_redips=a.payback_redips,
+                       npv_unadjusted_usd=appraise_lines(raw, run.monthly["investment_cost_usd"], w.discount_rate_annual).npv_usd,
                        churned_saved=row["churned_total"] - np.nansum(base.monthly["churned"][1:]))
         run_rows.append(row)
         months = np.arange(exp.world.horizon_months + 1)

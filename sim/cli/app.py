@@ -14,15 +14,33 @@ from typing import Optional
 import typer
 from rich.markup import escape
 
+from sim.cli import documents as document_cmds
 from sim.cli import replay as replay_cmds
 from sim.cli import sweep as sweep_cmds
 from sim.cli.console import err, headless_charts, out, print_unstable, progress
 from sim.cli.options import MAX_REPLICATIONS, OUT_DIR, OVERWRITE, OVERWRITE_FILE, QUIET, REPS, SEED, WORKERS, finite
 from sim.present.text import print_fit_report, print_run, print_staffing, print_uncertainty
-from sim.scenario import Scenario, ScenarioError, load_scenario
+from sim.scenario import ScenarioError, load_scenario
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="When does investing in customer service pay back? Simulate, compare, decide.")
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            out.print(f"sim {version('sim')}")
+        except PackageNotFoundError:
+            out.print("sim (not installed; running from the source tree)")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
+                                          help="print the version of sim and exit")) -> None:
+    """When does investing in customer service pay back? Simulate, compare, decide."""
 
 
 @app.command()
@@ -117,7 +135,7 @@ def calibrate_cmd(
 def contact_log_cmd(
     scenario: Path = typer.Argument(..., help="scenario whose baseline to simulate"),
     out_file: Path = typer.Option(..., "--out", help="CSV file to write"),
-    months: int = typer.Option(1, "--months", min=1, max=24),
+    months: int = typer.Option(1, "--months", min=1, max=24, help="months of contacts to simulate"),
     seed: Optional[int] = SEED,
     overwrite: bool = OVERWRITE_FILE,
 ) -> None:
@@ -191,10 +209,11 @@ def validate(scenarios: list[Path] = typer.Argument(..., help="scenario files to
 @app.command()
 def schema(out_file: Optional[Path] = typer.Option(None, "--out", help="write to this file instead of stdout"),
            overwrite: bool = OVERWRITE_FILE) -> None:
-    """Print the JSON Schema of scenario files (for editor completion and checks)."""
+    """Print the JSON Schema of scenario files, complete or extends:-ing another (for editor completion and checks)."""
     from sim.run.folders import write_file
+    from sim.scenario.schema import editor_schema
 
-    text = json.dumps(Scenario.model_json_schema(), indent=2) + "\n"
+    text = json.dumps(editor_schema(), indent=2, ensure_ascii=False) + "\n"
     if out_file is None:
         sys.stdout.write(text)
     else:
@@ -205,3 +224,5 @@ def schema(out_file: Optional[Path] = typer.Option(None, "--out", help="write to
 app.command()(sweep_cmds.sweep)
 app.command()(sweep_cmds.sensitivity)
 app.command()(replay_cmds.replay)
+app.command()(document_cmds.spreadsheet)
+app.command()(document_cmds.diff)

@@ -46,3 +46,20 @@ def headless_charts() -> None:
     import matplotlib
 
     matplotlib.use("Agg")
+
+
+def print_warnings() -> None:
+    """Show library warnings meant for the user (a shadowed setting…) as one yellow line on stderr."""
+    import warnings
+
+    from sim.scenario.shadowing import ShadowedSetting
+
+    previous = warnings.showwarning
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        if issubclass(category, ShadowedSetting):
+            err.print(f"[yellow]warning:[/] {escape(str(message))}")
+        else:
+            previous(message, category, filename, lineno, file, line)
+
+    warnings.showwarning = show

@@ -16,7 +16,7 @@ import sys
 from rich.markup import escape
 
 from sim.cli.app import app
-from sim.cli.console import err
+from sim.cli.console import err, print_warnings
 from sim.run.folders import Interrupted
 from sim.scenario import ScenarioError
 
@@ -29,6 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``sim`` console script; returns the exit code."""
     logging.basicConfig(level=os.environ.get("SIM_LOG", "WARNING"), format="%(levelname)s %(name)s: %(message)s")
     previous = signal.signal(signal.SIGTERM, _terminate) if _main_thread() else None
+    print_warnings()
     try:
         app(args=argv, prog_name="sim")  # standalone: option errors print usage and exit 2
         return 0

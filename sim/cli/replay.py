@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from enum import Enum
 from pathlib import Path
 from typing import Optional
 
@@ -13,13 +14,21 @@ from sim.cli.console import out
 from sim.scenario import Problem, ScenarioError
 
 
+class LiveChannel(str, Enum):
+    """Channels a day can be replayed for (customers wait and may abandon)."""
+
+    phone = "phone"
+    chat = "chat"
+
+
 def replay(
     log: Path = typer.Argument(..., help="contact log CSV (see `sim calibrate`)"),
-    channel: Optional[str] = typer.Option(None, "--channel", help="live channel to replay (default: the busiest of phone, chat)"),
+    channel: Optional[LiveChannel] = typer.Option(None, "--channel", case_sensitive=False,
+                                                  help="live channel to replay (default: the busiest of phone, chat)"),
     agents: Optional[str] = typer.Option(None, "--agents", help="agents per interval of the day, comma-separated "
                                          "(24, 48 or 96 values); default: estimated from the log"),
     days: int = typer.Option(60, "--days", min=1, max=3650, help="identical days to simulate"),
-    seed: int = typer.Option(0, "--seed", min=0),
+    seed: int = typer.Option(0, "--seed", min=0, help="root seed of the simulated days"),
 ) -> None:
     """Replay a centre's day from its log (hourly arrivals and handle times, staffing per interval) and compare hour by hour."""
     from sim.planning.replay import replay_log
@@ -34,7 +43,7 @@ def replay(
             raise ScenarioError([Problem("--agents", 0, "", f"needs 24, 48 or 96 values >= 0, got {len(staffing)}")])
         interval = 1440 // len(staffing)
     try:
-        r = replay_log(log, channel, staffing, interval, days, seed)
+        r = replay_log(log, channel.value if channel is not None else None, staffing, interval, days, seed)
     except ValueError as e:
         raise ScenarioError([Problem(str(log), 0, "--channel", str(e))]) from None
     t = Table(title=f"Replay of {r.day.channel}: {r.day.log_days} logged days vs {days} simulated identical days")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from enum import Enum
 from pathlib import Path
 from typing import Optional
 
@@ -15,12 +16,22 @@ from sim.cli.options import MAX_REPLICATIONS, QUIET, SEED, WORKERS, finite
 from sim.scenario import Problem, ScenarioError
 
 
+class Design(str, Enum):
+    """Designs of experiments (``sim.sweep.design.DESIGNS``)."""
+
+    grid = "grid"
+    lhs = "lhs"
+    sobol = "sobol"
+    morris = "morris"
+
+
 def sweep(
     scenario: Path = typer.Argument(..., help="scenario file, or the word 'status' followed by a sweep folder"),
     folder: Optional[Path] = typer.Argument(None, help="with 'status': the sweep folder"),
     param: list[str] = typer.Option([], "--param", help="path=low:high, e.g. customers.monthly_churn=0.01:0.03 (repeat); "
                                     "default: the scenario's sweep.params"),
-    design: Optional[str] = typer.Option(None, "--design", help="grid | lhs | sobol | morris (default: sweep.design, else lhs)"),
+    design: Optional[Design] = typer.Option(None, "--design", case_sensitive=False,
+                                            help="design of experiments (default: sweep.design, else lhs)"),
     n: Optional[int] = typer.Option(None, "--n", min=1, max=1_000_000, help="grid levels / LHS points / Sobol and Morris base size (default 16)"),
     reps: Optional[int] = typer.Option(None, "--reps", min=1, max=MAX_REPLICATIONS,
                                        help="replications per point (default: sweep.replications, else 1)"),
@@ -60,7 +71,7 @@ def sweep(
         params = [Param(path, low, high) for path, (low, high) in block.params.items()]
     else:
         params = parse_params(param)
-    design = design or (block.design if block else "lhs")
+    design = design.value if design is not None else (block.design if block else "lhs")
     n = n or (block.n if block else 16)
     reps = reps or (block.replications if block else 1)
     timeout = timeout or (block.timeout_s if block else None)

@@ -63,3 +63,29 @@ def uncertainty_section(unc: dict[str, pd.DataFrame], replications: int, notes: 
         parts.append(f"<p>Resolving every assumption before deciding would be worth up to <b>{money(evpi)}</b> (EVPI). "
                      f"What to learn first:</p><ol>{items}</ol>")
     return "".join(parts)
+
+
+def finding_html(unc: dict[str, pd.DataFrame], replications: int, notes: list[str] = ()) -> str:
+    """The value-of-information finding in two sentences, for page 1 (details in the appendix).
+
+    ``notes``: the run's uncertainty notes (the manifest's ``uncertainty_notes``), e.g. too few
+    replications to say which assumption matters.
+    """
+    var, voi = unc["variance_share"], unc["voi"]
+    ranked = voi[voi["rank"] > 0] if not voi.empty else voi
+    parts = []
+    too_few = [n for n in notes if n.startswith("only ")]
+    if too_few and ranked.empty:
+        parts.append(html.escape(too_few[0][0].upper() + too_few[0][1:]) + ".")
+    elif not ranked.empty:
+        evpi = float(voi.loc[voi["rank"] == 0, "evppi_usd"].iloc[0])
+        parts.append(f"Resolving every assumption before deciding would be worth up to <b>{money(evpi)}</b> (EVPI). "
+                     f"{html.escape(str(ranked.iloc[0]['sentence']))}")
+    elif not var.empty and var["assumptions_share"].notna().any() and (var["assumptions_share"] > 0).any():
+        parts.append("The assumptions move the NPV, but no single one is worth resolving before deciding.")
+    else:
+        parts.append("No uncertain assumptions: the intervals show simulation noise only (give the settings that decide "
+                     "the case as distributions to cover them).")
+    if replications < 50 and not ranked.empty:
+        parts.append(f"<span class='note'>({replications} replications: rough; use --reps 50 or more.)</span>")
+    return "<p id='voi'>" + " ".join(parts) + "</p>"

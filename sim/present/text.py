@@ -8,18 +8,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-
-def money(x: float) -> str:
-    if not math.isfinite(x):
-        return "n/a"
-    sign, a = ("-" if x < 0 else ""), abs(x)
-    if a >= 1e6:
-        return f"{sign}${a / 1e6:.2f}M"
-    return f"{sign}${a / 1e3:.1f}k" if a >= 1e3 else f"{sign}${a:.0f}"
-
-
-def months(x: float) -> str:
-    return "never" if math.isinf(x) else ("n/a" if math.isnan(x) else f"{x:.1f}")
+from sim.appraisal.formats import money, months  # noqa: F401 (the formats every surface shares; re-exported)
 
 
 def count(x: float) -> str:
@@ -54,28 +43,20 @@ def harvest_label(exp, arm: str) -> str:
     return f"cost (−{hours} agent-h/day from month {inv.harvest_window()[0]})"
 
 
-def print_comparison(console: Console, result) -> None:
-    exp, ranked = result.run.experiment, result.ranked
-    w = exp.world
-    rows = {
-        "NPV": [f"{money(r.npv_usd_median)} {interval(r.npv_usd_p05, r.npv_usd_p95, money)}" for r in ranked.itertuples()],
-        "payback, months": [f"{months(r.payback_months_median)} {interval(r.payback_months_p05, r.payback_months_p95, months)}"
-                            for r in ranked.itertuples()],
-        **{f"P(payback ≤ {h} m)": [f"{getattr(r, f'p_payback_within_{h}m'):.0%}" for r in ranked.itertuples()]
-           for h in (12, 18, 24, 36)},
-        "P(NPV > 0)": [f"{r.p_npv_positive:.0%}" for r in ranked.itertuples()],
-        "P(best of these)": [f"{r.p_best:.0%}" for r in ranked.itertuples()],
-        "mean NPV vs baseline [90% CI]": [f"{money(r.npv_usd_mean)} {interval(r.npv_usd_mean_ci_low, r.npv_usd_mean_ci_high, money)}"
-                                          for r in ranked.itertuples()],
-        "customers kept [90% CI]": [f"{r.customers_kept_mean:,.0f} {interval(r.customers_kept_ci_low, r.customers_kept_ci_high, count)}"
-                                    for r in ranked.itertuples()],
-        "ROI (PV)": [f"{r.roi_median:.0%}" if math.isfinite(r.roi_median) else "n/a" for r in ranked.itertuples()],
-        "efficiency harvested as": [harvest_label(exp, r.arm) for r in ranked.itertuples()],
-    }
-    console.print(measures_table(f"Investments ranked by median NPV: {w.horizon_months}-month horizon, "
-                                 f"{w.discount_rate_annual:.0%}/yr, {exp.replications} paired replications; "
-                                 "median [5th–95th percentile]", ranked["arm"], rows))
+def print_harvests(console: Console, exp) -> None:
+    """One line: how each investment harvests its efficiency (service, or cost with the hours re-planned away)."""
+    if exp.investments:
+        console.print("efficiency harvested as: " + "; ".join(f"{escape(inv.name)}: {harvest_label(exp, inv.name)}"
+                                                             for inv in exp.investments))
 
+
+def print_comparison(console: Console, result) -> None:
+    from sim.appraisal.decision import load_decision
+    from sim.present.decision_text import print_decision
+
+    ranked = result.ranked
+    print_decision(console, load_decision(result.run.out_dir))
+    print_harvests(console, result.run.experiment)
     best = str(ranked["arm"].iloc[0])
     tei = result.tei_best
     a = Table(title=f"Business case of {escape(best)} by year (mean of replications; year 0 = t0)")
@@ -110,40 +91,32 @@ def print_run(out: Console, result) -> None:
     """The operations table and the business case of ``sim run``."""
     exp = result.experiment
     w = exp.world
-    ops = Table(title=f"Operations and customers: means over {exp.replications} replications × {w.horizon_months} months")
-    ops.add_column("KPI")
-    for arm in result.operations["arm"]:
-        ops.add_column(escape(str(arm)), justify="right")
-    for c in (c for c in result.operations.columns if c != "arm"):
-        values = result.operations[c]
-        if c.startswith("unserved") and not values.any():
-            continue
-        cells = [f"{v:.1%}" if c.startswith(("service_level", "abandon_rate", "occupancy", "monthly_churn"))
-                 else (f"{v:,.0f}" if abs(v) >= 100 else f"{v:.2f}") for v in values]
-        ops.add_row(c.removesuffix("_mean").replace("_", " "), *cells)
-    out.print(ops)
+    ops_frame = result.operations
+    arms = list(ops_frame["arm"])
+    for start in range(0, len(arms), 4):  # at most four arms a table: readable at 80 columns
+        part = ops_frame.iloc[start:start + 4]
+        more = f" ({start + 1}-{min(start + 4, len(arms))} of {len(arms)} arms)" if len(arms) > 4 else ""
+        ops = Table(title=f"Operations and customers: means over {exp.replications} replications × {w.horizon_months} months{more}")
+        ops.add_column("KPI", overflow="fold")
+        for arm in part["arm"]:
+            ops.add_column(escape(str(arm)), justify="right", overflow="fold")
+        for c in (c for c in part.columns if c != "arm"):
+            values = part[c]
+            if c.startswith("unserved") and not ops_frame[c].any():
+                continue
+            cells = [f"{v:.1%}" if c.startswith(("service_level", "abandon_rate", "occupancy", "monthly_churn"))
+                     else (f"{v:,.0f}" if abs(v) >= 100 else f"{v:.2f}") for v in values]
+            ops.add_row(c.removesuffix("_mean").replace("_", " "), *cells)
+        out.print(ops)
 
-    inv = result.investments
-    if inv.empty:
+    if result.investments.empty:
         out.print("No investment to appraise: pass investment files (e.g. scenarios/more_agents.yaml) beside the baseline.")
     else:
-        inv = inv.sort_values("npv_usd_median", ascending=False)
-        rows = {
-            "NPV": [f"{money(r.npv_usd_median)} {interval(r.npv_usd_ci_low, r.npv_usd_ci_high, money)}" for r in inv.itertuples()],
-            "payback, months": [f"{months(r.payback_months_median)} {interval(r.payback_months_ci_low, r.payback_months_ci_high, months)}"
-                                for r in inv.itertuples()],
-            f"P(payback ≤ {w.horizon_months} months)": [f"{r.p_payback_within_horizon:.0%}" for r in inv.itertuples()],
-            "P(NPV > 0)": [f"{r.p_npv_positive:.0%}" for r in inv.itertuples()],
-            "ROI (PV)": [f"{r.roi_median:.0%}" if math.isfinite(r.roi_median) else "n/a" for r in inv.itertuples()],
-            "investment cost": [money(r.investment_cost_usd_total_median) for r in inv.itertuples()],
-            "customers kept (churn avoided)": [f"{r.churned_saved_median:,.0f}" for r in inv.itertuples()],
-            "efficiency harvested as": [harvest_label(exp, r.arm) for r in inv.itertuples()],
-        }
-        out.print(measures_table(f"Business case vs baseline: {w.horizon_months}-month horizon, {w.discount_rate_annual:.0%}/yr "
-                                 f"discount, {exp.replications} paired replications; median [90% CI of the median]",
-                                 inv["arm"], rows))
-        if inv["npv_usd_ci_low"].isna().any():
-            out.print("no CI: too few replications for a 90 % interval of the median (needs at least 5); use --reps")
+        from sim.appraisal.decision import load_decision
+        from sim.present.decision_text import print_decision
+
+        print_decision(out, load_decision(result.out_dir))
+        print_harvests(out, exp)
 
 
 def print_fit_report(out: Console, cal) -> None:

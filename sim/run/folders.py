@@ -34,7 +34,8 @@ MAX_MANIFEST_BYTES = 256 * 2**20  # a sweep of 200,000 points writes about 20 MB
 OWN_ENTRIES: dict[str, dict[str, tuple[str, ...]]] = {
     "results": {MANIFEST: (), "runs.parquet": (), "monthly.parquet": (), "intervals.parquet": (), "tei.parquet": (),
                 "comparison.csv": (), "comparison.parquet": (), "voi.csv": (), "variance_share.csv": (), "tornado.csv": (),
-                "report.html": (), "charts": ("*.png", "*.svg")},
+                "report.html": (), "charts": ("*.png", "*.svg"), "decision.csv": (), "decision.json": (),
+                "business_case.xlsx": ()},
     "sweep": {MANIFEST: (), "sweep.parquet": (), "failures.parquet": (), "parts": ("part-*.parquet",)},
 }
 TEMP = re.compile(r"^\..+\.tmp-\d+$")  # an atomic write in progress (store.atomic_write_bytes)

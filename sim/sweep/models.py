@@ -14,6 +14,7 @@ from sim.run.harvest import plan_harvest
 from sim.run.month_loop import run_arm
 from sim.scenario import Problem, ScenarioError, dotted, load_scenario, parse_path, with_value
 from sim.scenario.footprint import footprint_issues
+from sim.scenario.shadowing import warn_if_shadowed
 
 
 class BusinessCaseModel:
@@ -35,6 +36,7 @@ class BusinessCaseModel:
         """Fail fast, before any run, on a path that is not a setting or a range the scenario rejects."""
         for p in params:
             path = parse_path(p.path)
+            warn_if_shadowed(self.scenario, path, p.path)
             for value in (p.low, p.high):
                 issues = footprint_issues(with_value(self.scenario, path, value, self.path))
                 if issues:
@@ -56,5 +58,6 @@ class BusinessCaseModel:
             lines, costs = risk_adjust(benefit_lines(base, alt, sc.customers.gross_margin), alt["investment_cost_usd"], sc.finance)
             a = appraise_lines(lines, costs, sc.discount_rate_annual)
             out |= {"npv_usd": a.npv_usd, "roi": a.roi if math.isfinite(a.roi) else float("nan"),
-                    "payback_months": a.payback_months, "discounted_payback_months": a.discounted_payback_months}
+                    "payback_months": a.payback_months, "discounted_payback_months": a.discounted_payback_months,
+                    "sustained_payback_months": a.sustained_payback_months}
         return out
