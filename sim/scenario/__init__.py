@@ -18,14 +18,14 @@ from sim.scenario.investment import LEVER_CLASSES, LEVER_TYPES, Investment, Leve
 from sim.scenario.lever_base import LaborRates, LeverBase
 from sim.scenario.lever_people import EmpowermentLever, OutsourcingLever, StaffingLever, TrainingLever
 from sim.scenario.lever_tech import (
-                                    ChatbotLever,
-                                    CrmLever,
-                                    KnowledgeBaseLever,
-                                    OmnichannelLever,
-                                    ProactiveLever,
-                                    RetentionLever,
-                                    RoutingLever,
-                                    WfmLever,
+                                     ChatbotLever,
+                                     CrmLever,
+                                     KnowledgeBaseLever,
+                                     OmnichannelLever,
+                                     ProactiveLever,
+                                     RetentionLever,
+                                     RoutingLever,
+                                     WfmLever,
 )
 from sim.scenario.loader import load_scenario, source_files
 from sim.scenario.model import Scenario
