@@ -173,8 +173,11 @@ def test_breakeven_finds_the_churn_cut_that_pays_back_on_time(tmp_path, small_wo
 
     path = write(tmp_path / "ret.yaml", "extends: small.yaml\nhorizon_months: 6\ninvestment:\n  name: ret\n  levers:\n"
                  "    - {type: retention, churn_reduction: 0.1, one_off_usd: 5000}\n")
-    result = breakeven(path, "investment.levers[0].churn_reduction", 0.0, 0.8, 6, replications=2, workers=1)
+    evaluated: list[float] = []
+    result = breakeven(path, "investment.levers[0].churn_reduction", 0.0, 0.8, 6, replications=2, workers=1,
+                       on_eval=lambda x, _: evaluated.append(x))
     assert 0 < result.value < 0.8
+    assert len(evaluated) == len(set(evaluated)) == result.evaluations  # each point simulated once
     assert result.median_payback_months == pytest.approx(6, abs=1.0)
     none = breakeven(path, "investment.levers[0].churn_reduction", 0.0, 0.001, 6, replications=2, workers=1)
     assert np.isnan(none.value) and "no break-even" in none.message

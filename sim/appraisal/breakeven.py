@@ -63,8 +63,14 @@ def breakeven(path: str | Path, param: str, low: float, high: float, target_mont
     world = sc.world()
     base = {r.replication: r for r in run_experiment(Experiment(world, (), reps, root), workers=workers)}
     evaluations = 0
+    seen: dict[float, tuple[float, float]] = {}  # Brent's method asks for the ends again, and the root twice
 
     def cumulative(x: float) -> tuple[float, float]:
+        if x not in seen:
+            seen[x] = _evaluate(x)
+        return seen[x]
+
+    def _evaluate(x: float) -> tuple[float, float]:
         nonlocal evaluations
         evaluations += 1
         inv = plan_harvest(world, with_value(sc, keys, x, source).investment, root)[0]  # harvest: cost re-plans at each value
