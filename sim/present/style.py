@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import math
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.ticker import Formatter, PercentFormatter
 
 BASELINE_COLOR = "#7f7f7f"
@@ -125,3 +127,15 @@ def money_axis(axis) -> None:
 
 def percent_axis(axis, decimals: int = 0) -> None:
     axis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=decimals))
+
+
+def new_axes(ax: Axes | None) -> Axes:
+    """``ax``, or the axes of a new 7 × 4 inch figure."""
+    return ax if ax is not None else plt.subplots(figsize=(7, 4))[1]
+
+
+def no_data(ax: Axes, what: str) -> Axes:
+    """An empty chart that says what is missing, instead of an empty frame."""
+    ax.text(0.5, 0.5, f"no data: {what}", ha="center", va="center", transform=ax.transAxes)
+    ax.set_axis_off()
+    return ax

@@ -40,7 +40,7 @@ class Segment(_Frozen):
 
 
 class CustomerConfig(_Frozen):
-    """The customer base (FACTS.md §5 for the forms)."""
+    """The customer base (functional forms and their sources: docs/odd.md)."""
 
     initial: int = Field(ge=1, le=5_000_000, description="active customers at month 0")
     monthly_churn: float = Field(gt=0, lt=1, description="mean base churn per month (at reference satisfaction)")
