@@ -16,6 +16,7 @@ Rank correlations between world settings are given under ``correlations``.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -38,12 +39,18 @@ def _spec(value: Any) -> bool:
     return is_distribution_spec(value) or (isinstance(value, dict) and "prior" in value)
 
 
+@lru_cache(maxsize=1)
+def _shipped_priors() -> dict:
+    """The shipped prior library, read and validated once per process (it never changes while running)."""
+    return load_priors()
+
+
 def resolve(spec: dict, where: str) -> Any:
     """A validated distribution from ``{dist: …}`` or ``{prior: name}`` (the shipped library)."""
     if "prior" in spec:
         if set(spec) != {"prior"}:
             raise ValueError("give either {prior: name} alone or a full {dist: …} mapping")
-        priors = load_priors()
+        priors = _shipped_priors()
         name = spec["prior"]
         if name not in priors:
             raise ValueError(f"no prior named {name!r} in the library (known: {', '.join(priors)})")
