@@ -18,8 +18,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import ndtri
-from scipy.stats import gamma as gamma_dist
+from scipy.special import gammaincinv, ndtri
 
 from sim.des.contacts import HOURS_PER_DAY, MAX_FOLLOWUPS, SECONDS_PER_DAY, SECONDS_PER_HOUR, ContactBatch, U
 from sim.streams import Stream, Streams
@@ -91,7 +90,7 @@ def unit_work(u: np.ndarray, distribution: str, cv: float) -> np.ndarray:
         return -np.log1p(-u)
     if distribution == "gamma":
         shape = 1.0 / cv**2
-        return gamma_dist.ppf(u, shape, scale=1.0 / shape)
+        return gammaincinv(shape, u) * (1.0 / shape)  # the gamma quantile, without importing scipy.stats
     sigma = math.sqrt(math.log1p(cv**2)) if np.isscalar(cv) else np.sqrt(np.log1p(np.asarray(cv) ** 2))
     return np.exp(sigma * ndtri(u) - sigma**2 / 2.0)
 
@@ -111,7 +110,7 @@ def day_weights(streams: Streams, month: int, days: int, weekday_weights, day_vo
     u = streams.rng(Stream.DAY, month).random(days)  # the same days are busy on every channel
     if day_volume_cv > 0:
         shape = 1.0 / day_volume_cv**2
-        weekday = weekday * gamma_dist.ppf(np.clip(u, 1e-12, 1 - 1e-12), shape, scale=1.0 / shape)
+        weekday = weekday * (gammaincinv(shape, np.clip(u, 1e-12, 1 - 1e-12)) * (1.0 / shape))
     return weekday
 
 
