@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import mesa
+from sim.abm.mesa_shallow import mesa
 import numpy as np
 from scipy.special import expit, logit
 

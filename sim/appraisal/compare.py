@@ -14,7 +14,7 @@ import math
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy.special import stdtrit  # Student's t quantile, without importing scipy.stats (start-up)
 
 from sim.appraisal.option_stats import net_benefits, p_best
 from sim.types import Arm
@@ -32,7 +32,7 @@ def mean_ci(x, level: float = 0.90) -> tuple[float, float, float]:
     x = x[np.isfinite(x)]
     if x.size < 2:
         return (float(x.mean()) if x.size else math.nan), math.nan, math.nan
-    half = stats.t.ppf(0.5 + level / 2, x.size - 1) * x.std(ddof=1) / math.sqrt(x.size)
+    half = stdtrit(x.size - 1, 0.5 + level / 2) * x.std(ddof=1) / math.sqrt(x.size)
     return float(x.mean()), float(x.mean() - half), float(x.mean() + half)
 
 

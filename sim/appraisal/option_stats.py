@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy.special import stdtrit  # Student's t quantile, without importing scipy.stats (start-up)
 
 from sim.appraisal.finance import irr, monthly_rate
 from sim.types import Arm
@@ -67,7 +67,7 @@ def mean_ci(x, level: float = LEVEL) -> tuple[float, float, float]:
         return math.nan, math.nan, math.nan
     if x.size < 2:
         return float(x.mean()), math.nan, math.nan
-    half = stats.t.ppf(0.5 + level / 2, x.size - 1) * x.std(ddof=1) / math.sqrt(x.size)
+    half = stdtrit(x.size - 1, 0.5 + level / 2) * x.std(ddof=1) / math.sqrt(x.size)
     return float(x.mean()), float(x.mean() - half), float(x.mean() + half)
 
 

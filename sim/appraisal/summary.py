@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 import pandas as pd
-from scipy.stats import binom
+from scipy.special import bdtr  # binomial CDF, without importing scipy.stats (start-up)
 
 from sim.types import Arm
 
@@ -32,7 +32,7 @@ def median_ci(values, level: float = 0.90) -> tuple[float, float, float]:
     med = float(np.median(x))
     best = None
     for k in range(1, n // 2 + 1):  # coverage of [X(k), X(n-k+1)] = 1 - 2 P(Bin(n, 1/2) <= k-1)
-        if 1.0 - 2.0 * binom.cdf(k - 1, n, 0.5) >= level:
+        if 1.0 - 2.0 * bdtr(k - 1, n, 0.5) >= level:
             best = k
         else:
             break

@@ -20,7 +20,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import yaml
-from scipy import stats
 
 from sim.planning.scenario_file import relative_extends, write_scenario_file
 from sim.run.folders import check_out_file
@@ -120,6 +119,8 @@ def fit_log(log: pd.DataFrame, source: str = "") -> Calibration:
             # Mean and CV from the sample (unbiased whatever the shape: a lognormal fit's mean
             # exp(mu + sigma^2/2) overstates exponential data by ~28 %); the fits judge the shape.
             aht, cv = float(handle.mean()), float(handle.std(ddof=1) / handle.mean())
+            from scipy import stats  # only here: importing scipy.stats costs ~0.5 s of start-up
+
             ks_ln = float(stats.kstest(handle, "lognorm", args=(sigma, 0, math.exp(mu))).statistic)
             ks_exp = float(stats.kstest(handle, "expon", args=(0, handle.mean())).statistic)
         else:
