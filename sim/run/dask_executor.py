@@ -11,6 +11,7 @@ letting it wait forever. The interface is :mod:`sim.run.executors`'.
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
@@ -65,6 +66,8 @@ class DaskExecutor:
             raise ScenarioError([Problem("--scheduler", 0, address,
                                          "Dask is not installed: pip install distributed (the sim[cluster] extra)")]) from None
         self._cluster, self.address = None, address
+        quiet = logging.getLogger("distributed")  # Dask sets INFO on its own loggers: no more chatter than SIM_LOG asks for
+        quiet.setLevel(max(quiet.getEffectiveLevel(), logging.getLogger().getEffectiveLevel()))
         try:
             if address == "local":
                 import dask
@@ -72,7 +75,8 @@ class DaskExecutor:
                 # the statistical profiler samples every task's stack every 10 ms: CPU a sweep needs
                 with dask.config.set({"distributed.worker.profile.enabled": False}):
                     self._cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
-                                                 dashboard_address=":0")  # any free port: never clashes
+                                                 dashboard_address=":0",  # any free port: never clashes
+                                                 silence_logs=logging.ERROR)  # no INFO chatter on the user's terminal
                 self._client = Client(self._cluster)
             else:
                 self._client = Client(address, timeout="10s")
