@@ -73,8 +73,8 @@ def test_unreachable_scheduler_is_a_clear_error(tmp_path, capsys):
 
 @pytest.mark.slow
 def test_a_cluster_without_workers_ends_the_sweep_instead_of_hanging(tmp_path, monkeypatch):
-    from sim.scenario import ScenarioError
     from sim.run import dask_executor
+    from sim.scenario import ScenarioError
 
     monkeypatch.setattr(dask_executor, "NO_WORKERS_GRACE_S", 3.0)
     with distributed.LocalCluster(n_workers=0, dashboard_address=":0") as cluster:
