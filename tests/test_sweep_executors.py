@@ -73,10 +73,10 @@ def test_unreachable_scheduler_is_a_clear_error(tmp_path, capsys):
 
 @pytest.mark.slow
 def test_a_cluster_without_workers_ends_the_sweep_instead_of_hanging(tmp_path, monkeypatch):
+    from sim.run import dask_executor
     from sim.scenario import ScenarioError
-    from sim.sweep import executors
 
-    monkeypatch.setattr(executors, "NO_WORKERS_GRACE_S", 3.0)
+    monkeypatch.setattr(dask_executor, "NO_WORKERS_GRACE_S", 3.0)
     with distributed.LocalCluster(n_workers=0, dashboard_address=":0") as cluster:
         with pytest.raises(ScenarioError, match="no workers for 3 s"):
             sweep(Noisy(), X, "grid", 3, 1, 3, tmp_path / "s", workers=2, scheduler=cluster.scheduler_address)

@@ -4,7 +4,8 @@ The objective is the median over paired replications of the cumulative (risk-adj
 incremental cash flow at the target month: it is zero exactly when the median payback equals the
 target (for a cash flow that turns positive once), and it moves smoothly with the setting because
 every evaluation faces the same customers (common random numbers). The root is bracketed on
-[low, high] and found with Brent's method; the baseline is simulated once.
+[low, high] and found with Brent's method; the baseline is simulated once. Every evaluation runs on
+one executor (a local pool, or Dask with ``scheduler``), started once for the whole search.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from scipy.optimize import brentq
 
 from sim.appraisal.benefits import benefit_lines, risk_adjust
 from sim.appraisal.finance import sustained_payback_months
-from sim.run.experiment import Experiment, run_experiment
+from sim.run.experiment import Experiment, experiment_executor, run_experiment
 from sim.run.harvest import plan_harvest
 from sim.scenario import Problem, ScenarioError, load_scenario, parse_path, with_value
 from sim.scenario.shadowing import warn_if_shadowed
@@ -41,8 +42,11 @@ class BreakEven:
 
 def breakeven(path: str | Path, param: str, low: float, high: float, target_months: int, replications: int | None = None,
               seed: int | None = None, workers: int | None = None, on_eval: Callable[[float, float], None] | None = None,
-              xtol: float | None = None) -> BreakEven:
-    """Find the value of ``param`` (a setting path) in [low, high] at which the median payback is ``target_months``."""
+              xtol: float | None = None, scheduler: str | None = None) -> BreakEven:
+    """Find the value of ``param`` (a setting path) in [low, high] at which the median payback is ``target_months``.
+
+    ``workers``/``scheduler``: where the replications run (:func:`sim.run.experiment.experiment_executor`).
+    """
     sc = load_scenario(path)
     source = str(path)
     if sc.investment is None:
@@ -61,7 +65,14 @@ def breakeven(path: str | Path, param: str, low: float, high: float, target_mont
     reps = replications or sc.replications
     root = seed if seed is not None else sc.seed
     world = sc.world()
-    base = {r.replication: r for r in run_experiment(Experiment(world, (), reps, root), workers=workers)}
+    with experiment_executor(world, reps, workers, scheduler) as executor:
+        return _search(sc, world, source, keys, param, low, high, target_months, reps, root, executor, on_eval, xtol)
+
+
+def _search(sc, world, source: str, keys, param: str, low: float, high: float, target_months: int, reps: int, root: int,
+            executor, on_eval: Callable[[float, float], None] | None, xtol: float | None) -> BreakEven:
+    """Brent's method on the median cumulative cash flow at ``target_months``, every run on ``executor``."""
+    base = {r.replication: r for r in run_experiment(Experiment(world, (), reps, root), executor=executor)}
     evaluations = 0
     seen: dict[float, tuple[float, float]] = {}  # Brent's method asks for the ends again, and the root twice
 
@@ -74,7 +85,7 @@ def breakeven(path: str | Path, param: str, low: float, high: float, target_mont
         nonlocal evaluations
         evaluations += 1
         inv = plan_harvest(world, with_value(sc, keys, x, source).investment, root)[0]  # harvest: cost re-plans at each value
-        runs = run_experiment(replace(Experiment(world, (inv,), reps, root), include_baseline=False), workers=workers)
+        runs = run_experiment(replace(Experiment(world, (inv,), reps, root), include_baseline=False), executor=executor)
         cums, paybacks = [], []
         for run in runs:
             lines, costs = risk_adjust(benefit_lines(base[run.replication].monthly, run.monthly, world.customers.gross_margin),

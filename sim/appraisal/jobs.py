@@ -1,5 +1,8 @@
 """``sim run`` and ``sim compare`` as library calls: load scenario files, run every arm, appraise
-each investment against the baseline of its replication, write the results folder."""
+each investment against the baseline of its replication, write the results folder.
+
+The runs go to one executor, opened before the results folder is made (an unreachable
+``--scheduler`` leaves nothing behind) and shared by every look of ``--reps auto``."""
 
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ from sim.appraisal.reps_auto import look_schedule, should_stop
 from sim.appraisal.summary import investment_summary, operations_summary
 from sim.appraisal.tables import GLOSSARY, Tables, build_tables, write_tables
 from sim.appraisal.uncertainty import Uncertainty, decision_table, summarise, write_uncertainty
-from sim.run.experiment import Experiment, load_experiment, run_experiment
+from sim.run.experiment import Experiment, experiment_executor, load_experiment, run_experiment
 from sim.run.folders import Interrupted
 from sim.run.month_loop import ArmRun
 from sim.run.store import atomic_write_bytes, atomic_write_parquet, manifest, now_iso, prepare_out_dir, write_manifest
@@ -48,7 +51,8 @@ class CompareOutput:
 def run_scenarios(paths: list[str | Path], replications: int | str | None = None, seed: int | None = None,
                   out: Path | None = None, workers: int | None = None, overwrite: bool = False,
                   on_start: Callable[[int], None] | None = None,
-                  on_done: Callable[[ArmRun], None] | None = None, need_investment: bool = False) -> RunOutput:
+                  on_done: Callable[[ArmRun], None] | None = None, need_investment: bool = False,
+                  scheduler: str | None = None) -> RunOutput:
     """Run the baseline and every investment found in ``paths`` and write ``results/<run_id>/``.
 
     Args:
@@ -61,12 +65,21 @@ def run_scenarios(paths: list[str | Path], replications: int | str | None = None
         on_start: called with the number of tasks before running (progress bars).
         on_done: called after each finished (arm, replication).
         need_investment: refuse, before anything runs, files that hold no investment (``sim compare``).
+        scheduler: run on Dask: a scheduler address, or "local" for a LocalCluster of ``workers``
+            processes (:mod:`sim.run.executors`); results are identical to a local run.
     """
     auto = replications == AUTO
     exp = load_experiment(paths, AUTO_MAX_REPS if auto else replications, seed)
     if need_investment and not exp.investments:
         raise ScenarioError([Problem(str(paths[0]), 0, "investment", "nothing to compare: give at least one investment "
                                      "file (a scenario with an investment section) after the baseline")])
+    with experiment_executor(exp.world, len(exp.tasks()), workers, scheduler) as executor:
+        return _run_and_write(exp, out, overwrite, auto, executor, on_start, on_done)
+
+
+def _run_and_write(exp: Experiment, out: Path | None, overwrite: bool, auto: bool, executor,
+                   on_start: Callable[[int], None] | None, on_done: Callable[[ArmRun], None] | None) -> RunOutput:
+    """Run the experiment on ``executor`` and write its results folder (the manifest tells how it ended)."""
     out_dir, run_id = prepare_out_dir(out, exp, overwrite)
     started = now_iso()
     write_manifest(out_dir, manifest(exp, run_id, "running", started, glossary=GLOSSARY))
@@ -75,9 +88,9 @@ def run_scenarios(paths: list[str | Path], replications: int | str | None = None
     note = ""
     try:
         if auto:
-            exp, runs, note = run_until_settled(exp, workers, on_done)
+            exp, runs, note = run_until_settled(exp, None, on_done, executor)
         else:
-            runs = run_experiment(exp, workers=workers, on_done=on_done)
+            runs = run_experiment(exp, on_done=on_done, executor=executor)
         tables = build_tables(exp, runs)
         write_tables(out_dir, tables)
         unc = summarise(tables.runs, exp.world, exp.investments)
@@ -98,16 +111,17 @@ def run_scenarios(paths: list[str | Path], replications: int | str | None = None
                      operations_summary(tables.runs), unc, note)
 
 
-def run_until_settled(exp: Experiment, workers: int | None,
-                      on_done: Callable[[ArmRun], None] | None) -> tuple[Experiment, list[ArmRun], str]:
+def run_until_settled(exp: Experiment, workers: int | None, on_done: Callable[[ArmRun], None] | None,
+                      executor=None) -> tuple[Experiment, list[ArmRun], str]:
     """``--reps auto``: add replications at the looks of the stopping rule until the choice is settled.
 
-    Returns the experiment with the replications actually run, the runs and why it stopped.
+    Returns the experiment with the replications actually run, the runs and why it stopped. Every
+    look runs on ``executor`` when given (else on ``workers`` processes started for that look).
     """
     runs: list[ArmRun] = []
     done = 0
     for look in look_schedule(AUTO_MIN_REPS, exp.replications):
-        runs += run_experiment(exp, workers=workers, on_done=on_done, replications=range(done, look))
+        runs += run_experiment(exp, workers=workers, on_done=on_done, replications=range(done, look), executor=executor)
         done = look
         nb, options, _ = decision_table(build_tables(replace(exp, replications=done), runs).runs)
         if len(options) < 2:
@@ -121,9 +135,10 @@ def run_until_settled(exp: Experiment, workers: int | None,
 def compare_scenarios(paths: list[str | Path], replications: int | str | None = None, seed: int | None = None,
                       out: Path | None = None, workers: int | None = None, overwrite: bool = False,
                       on_start: Callable[[int], None] | None = None,
-                      on_done: Callable[[ArmRun], None] | None = None) -> CompareOutput:
+                      on_done: Callable[[ArmRun], None] | None = None, scheduler: str | None = None) -> CompareOutput:
     """``sim run`` plus the ranked comparison (``comparison.parquet`` / ``.csv``) and the TEI table."""
-    run = run_scenarios(paths, replications, seed, out, workers, overwrite, on_start, on_done, need_investment=True)
+    run = run_scenarios(paths, replications, seed, out, workers, overwrite, on_start, on_done, need_investment=True,
+                        scheduler=scheduler)
     ranked = comparison(run.tables.runs)
     atomic_write_parquet(ranked, run.out_dir / "comparison.parquet")
     atomic_write_bytes(run.out_dir / "comparison.csv", ranked.to_csv(index=False).encode())

@@ -20,8 +20,10 @@ from sim.scenario.shadowing import warn_if_shadowed
 
 def what_if(baseline: str | Path, investment: str | Path, settings: dict[str, float], replications: int = 4,
             horizon_months: int | None = None, seed: int | None = None, workers: int | None = None,
-            on_start: Callable[[int], None] | None = None, on_done: Callable | None = None) -> Decision:
-    """The decision between the baseline and ``investment`` with ``settings`` (path -> value) applied."""
+            on_start: Callable[[int], None] | None = None, on_done: Callable | None = None,
+            scheduler: str | None = None) -> Decision:
+    """The decision between the baseline and ``investment`` with ``settings`` (path -> value) applied
+    (runs on ``workers`` local processes, or on Dask with ``scheduler``: an address or "local")."""
     base, inv = load_scenario(baseline), load_scenario(investment)
     if inv.investment is None:
         raise ScenarioError([Problem(str(investment), 0, "investment", "a what-if needs an investment file")])
@@ -36,5 +38,5 @@ def what_if(baseline: str | Path, investment: str | Path, settings: dict[str, fl
     exp = Experiment(world, (alt.investment,), replications, seed if seed is not None else base.seed)
     if on_start:
         on_start(len(exp.tasks()))
-    tables = build_tables(exp, run_experiment(exp, workers=workers, on_done=on_done))
+    tables = build_tables(exp, run_experiment(exp, workers=workers, on_done=on_done, scheduler=scheduler))
     return decide(tables.runs, tables.monthly, world.horizon_months, world.discount_rate_annual, about_options(exp.investments))

@@ -18,7 +18,7 @@ from sim.cli import documents as document_cmds
 from sim.cli import replay as replay_cmds
 from sim.cli import sweep as sweep_cmds
 from sim.cli.console import err, headless_charts, out, print_unstable, progress
-from sim.cli.options import MAX_REPLICATIONS, OUT_DIR, OVERWRITE, OVERWRITE_FILE, QUIET, REPS, SEED, WORKERS, finite
+from sim.cli.options import MAX_REPLICATIONS, OUT_DIR, OVERWRITE, OVERWRITE_FILE, QUIET, REPS, SCHEDULER, SEED, WORKERS, finite
 from sim.present.text import print_fit_report, print_run, print_staffing, print_uncertainty
 from sim.scenario import ScenarioError, load_scenario
 
@@ -50,6 +50,7 @@ def run(
     seed: Optional[int] = SEED,
     out_dir: Optional[Path] = OUT_DIR,
     workers: Optional[int] = WORKERS,
+    scheduler: Optional[str] = SCHEDULER,
     overwrite: bool = OVERWRITE,
     quiet: bool = QUIET,
 ) -> None:
@@ -58,7 +59,7 @@ def run(
 
     with progress(quiet) as (on_start, on_done):
         result = run_scenarios([str(p) for p in scenarios], reps, seed, out_dir, workers, overwrite,
-                               on_start=on_start, on_done=on_done)
+                               on_start=on_start, on_done=on_done, scheduler=scheduler)
     print_run(out, result)
     print_uncertainty(out, result)
     print_unstable(result)
@@ -72,6 +73,7 @@ def compare(
     seed: Optional[int] = SEED,
     out_dir: Optional[Path] = OUT_DIR,
     workers: Optional[int] = WORKERS,
+    scheduler: Optional[str] = SCHEDULER,
     overwrite: bool = OVERWRITE,
     quiet: bool = QUIET,
 ) -> None:
@@ -81,7 +83,7 @@ def compare(
 
     with progress(quiet) as (on_start, on_done):
         result = compare_scenarios([str(p) for p in scenarios], reps, seed, out_dir, workers, overwrite,
-                                   on_start=on_start, on_done=on_done)
+                                   on_start=on_start, on_done=on_done, scheduler=scheduler)
     print_comparison(out, result)
     print_uncertainty(out, result.run)
     print_unstable(result.run)
@@ -98,6 +100,7 @@ def breakeven_cmd(
     reps: Optional[int] = typer.Option(None, "--reps", min=1, max=MAX_REPLICATIONS, help="paired replications per evaluation"),
     seed: Optional[int] = SEED,
     workers: Optional[int] = WORKERS,
+    scheduler: Optional[str] = SCHEDULER,
 ) -> None:
     """Find the value of one setting at which the median payback equals --target months."""
     from sim.appraisal.breakeven import breakeven
@@ -105,7 +108,7 @@ def breakeven_cmd(
     def show(x: float, cum: float) -> None:
         err.print(f"  {param} = {x:.5g}: median cumulative cash flow at month {target} = {cum:,.0f} USD")
 
-    result = breakeven(scenario, param, low, high, target, reps, seed, workers, on_eval=show)
+    result = breakeven(scenario, param, low, high, target, reps, seed, workers, on_eval=show, scheduler=scheduler)
     if math.isnan(result.value):
         out.print(f"[yellow]{escape(result.message)}[/]")
     else:
@@ -153,6 +156,7 @@ def staffing_cmd(
     reps: int = typer.Option(20, "--reps", min=2, max=10_000, help="replications of the simulated check"),
     seed: Optional[int] = SEED,
     workers: Optional[int] = WORKERS,
+    scheduler: Optional[str] = SCHEDULER,
     write_investment: Optional[Path] = typer.Option(None, "--write-investment",
                                                     help="write the plan's extra agents as an investment file for sim compare"),
     overwrite: bool = OVERWRITE_FILE,
@@ -160,7 +164,8 @@ def staffing_cmd(
     """Fewest agents per channel and hour meeting the targets: Erlang first guess, simulation to confirm."""
     from sim.planning.staffing import plan_staffing
 
-    result = plan_staffing(scenario, target, reps, seed, workers, write_investment=write_investment, overwrite=overwrite)
+    result = plan_staffing(scenario, target, reps, seed, workers, write_investment=write_investment, overwrite=overwrite,
+                           scheduler=scheduler)
     print_staffing(out, result, load_scenario(scenario).channels.configured(), reps)
     if result.investment_file is not None:
         out.print(f"investment written: [bold]{escape(str(write_investment))}[/] "

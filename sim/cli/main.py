@@ -1,7 +1,7 @@
 """The ``sim`` console script: run the typer app, turn every bad input into exit code 2.
 
 ``main(argv)`` returns the exit code instead of exiting, so tests run it in-process.
-Exit codes: 0 ok, 1 internal error, 2 bad input (scenario file, option, output path, results folder,
+Exit codes: 0 ok, 1 internal error or a run that failed on every attempt, 2 bad input (scenario file, option, output path, results folder,
 contact log; or a file the system refused to write), 130 interrupted (Ctrl-C or SIGTERM).
 """
 
@@ -17,6 +17,7 @@ from rich.markup import escape
 
 from sim.cli.app import app
 from sim.cli.console import err, print_warnings
+from sim.run.executors import RunFailed
 from sim.run.folders import Interrupted
 from sim.scenario import ScenarioError
 
@@ -45,6 +46,9 @@ def main(argv: list[str] | None = None) -> int:
     except Interrupted as e:
         err.print(f"interrupted: {escape(str(e))}", highlight=False, soft_wrap=True)
         return 130
+    except RunFailed as e:  # a worker died on every attempt: which run, and what to try
+        err.print(f"[red]error:[/] {escape(str(e))}", highlight=False, soft_wrap=True)
+        return 1
     except KeyboardInterrupt:
         err.print("interrupted: stopped; nothing was left half-written")
         return 130

@@ -38,12 +38,25 @@ def _replications(value: str | None) -> int | str | None:
     return n
 
 
+def _scheduler(value: str | None) -> str | None:
+    """``--scheduler``: checked before anything runs (a malformed or unreachable address: exit code 2)."""
+    if value is None or not value.strip():
+        return None
+    from sim.run.executors import check_scheduler
+
+    return check_scheduler(value)
+
+
 REPS = typer.Option(None, "--reps", callback=_replications, metavar="N|auto",
                     help="replications (default: the file's); 'auto' adds them until the best option is clear "
                          "(20 to 200, paired-difference rule)")
 SEED = typer.Option(None, "--seed", min=0, max=MAX_SEED, help="root seed (default: the file's)")
 OUT_DIR = typer.Option(None, "--out", help="results folder (default results/<run_id>)")
-WORKERS = typer.Option(None, "--workers", min=1, max=MAX_WORKERS, help="worker processes (default: CPUs)")
+WORKERS = typer.Option(None, "--workers", min=1, max=MAX_WORKERS,
+                       help="worker processes (default: CPUs); with --scheduler local, the LocalCluster's workers")
+SCHEDULER = typer.Option(None, "--scheduler", envvar="DASK_SCHEDULER_ADDRESS", callback=_scheduler, metavar="ADDRESS|local",
+                         help="run on Dask: a scheduler address (tcp://host:8786), or 'local' for a LocalCluster on this "
+                              "machine; same results as without it; needs Dask (pip install distributed)")
 OVERWRITE = typer.Option(False, "--overwrite", help="replace a results folder sim wrote (only its own files are deleted)")
 OVERWRITE_FILE = typer.Option(False, "--overwrite", help="replace an existing output file (never one of the command's inputs)")
 QUIET = typer.Option(False, "--quiet", help="no progress bar")

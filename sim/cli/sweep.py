@@ -12,7 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from sim.cli.console import err, out, progress
-from sim.cli.options import MAX_REPLICATIONS, QUIET, SEED, WORKERS, finite
+from sim.cli.options import MAX_REPLICATIONS, QUIET, SCHEDULER, SEED, WORKERS, finite
 from sim.scenario import Problem, ScenarioError
 
 
@@ -37,8 +37,7 @@ def sweep(
                                        help="replications per point (default: sweep.replications, else 1)"),
     seed: Optional[int] = SEED,
     workers: Optional[int] = WORKERS,
-    scheduler: Optional[str] = typer.Option(None, "--scheduler", envvar="DASK_SCHEDULER_ADDRESS",
-                                            help="Dask scheduler (tcp://host:8786), or 'local' for a LocalCluster; needs sim[cluster]"),
+    scheduler: Optional[str] = SCHEDULER,
     timeout: Optional[float] = typer.Option(None, "--timeout", min=0.1, max=1e6, callback=finite,
                                             help="time limit of one run in seconds (stopped, retried once)"),
     out_dir: Optional[Path] = typer.Option(None, "--out", help="sweep folder (default results/sweep-<scenario>)"),

@@ -21,7 +21,7 @@ import numpy as np
 
 from sim.planning.scenario_file import relative_extends, write_scenario_file
 from sim.run.erlang_plan import erlang_first_guess
-from sim.run.experiment import Experiment, run_experiment
+from sim.run.experiment import Experiment, experiment_executor, run_experiment
 from sim.run.folders import check_out_file
 from sim.run.staffing_plan import confirm_plan, sl_at, with_plan
 from sim.scenario import Problem, Scenario, ScenarioError, load_scenario, source_files
@@ -70,21 +70,23 @@ def parse_targets(text: str, sc: Scenario) -> dict[Channel, tuple[float, float]]
     return out
 
 
-def _simulate_pool(workers: int | None):
-    """Replications of one arm on ``workers`` processes (the experiment's executor)."""
+def _simulate_on(executor):
+    """Replications of one arm on ``executor`` (opened once for every round of the plan)."""
     def simulate(world: Scenario, investment, replications: int, root_seed: int):
         exp = Experiment(world, (investment,) if investment is not None else (), replications, root_seed)
-        return run_experiment(replace(exp, include_baseline=investment is None), workers=workers)
+        return run_experiment(replace(exp, include_baseline=investment is None), executor=executor)
     return simulate
 
 
 def plan_staffing(path: str | Path, target_text: str, replications: int = 20, seed: int | None = None,
                   workers: int | None = None, max_rounds: int = 40, confirm: bool = True,
-                  write_investment: str | Path | None = None, overwrite: bool = False) -> StaffingPlan:
+                  write_investment: str | Path | None = None, overwrite: bool = False,
+                  scheduler: str | None = None) -> StaffingPlan:
     """Erlang first guess, then simulate and add agents until each target is met in ≥ 95 % of replications.
 
     With ``write_investment``, the plan is also written as an investment file extending ``path``
     (checked before anything runs: no existing file without ``overwrite``, never an input).
+    ``workers``/``scheduler``: where the replications run (a local pool, or Dask), started once.
     """
     sc = load_scenario(path)
     targets = parse_targets(target_text, sc)
@@ -94,7 +96,8 @@ def plan_staffing(path: str | Path, target_text: str, replications: int = 20, se
     first = {ch: erlang_first_guess(sc, ch, t) for ch, t in targets.items()}
     root = seed if seed is not None else sc.seed
     if confirm:
-        done = confirm_plan(sc.world(), None, targets, first, replications, root, "share", max_rounds, _simulate_pool(workers))
+        with experiment_executor(sc, replications, workers, scheduler) as executor:
+            done = confirm_plan(sc.world(), None, targets, first, replications, root, "share", max_rounds, _simulate_on(executor))
         final, met, level, rounds = done.plan, done.met_share, done.service_level, done.rounds
     else:
         final, met, level, rounds = first, {}, {}, 0

@@ -1,24 +1,27 @@
-"""Scenario × investment × replication: the arms to run, and running them on a local process pool.
+"""Scenario × investment × replication: the arms to run, and running them on an executor.
 
 Each (arm, replication) is an independent task whose randomness depends only on the root seed
-and the replication index, so results are bit-identical whatever the number of workers or the
-order in which tasks finish. Mesa 3.3 models are not garbage-collected (FACTS.md §6), so each
-run frees its model's arrays when done (``CustomerModel.close``); worker recycling with
-``max_tasks_per_child`` is avoided because it deadlocks on Python 3.11 (CPython gh-115634).
+and the replication index (:mod:`sim.streams`), so results are bit-identical whatever runs them —
+this process, a local pool of any size, a Dask cluster — and in whatever order tasks finish: runs
+are put back in (replication, arm) order before anything reads them. Tasks go to an executor
+(:mod:`sim.run.executors`); a task whose worker process dies (killed, out of memory) is submitted
+again, on a fresh worker, up to ``MAX_ATTEMPTS`` times in all, then the command fails naming the
+arm and replication (:class:`RunFailed`); an exception raised by the simulation itself is raised
+at once. Mesa 3.3 models are not garbage-collected (FACTS.md §6), so each run frees its model's
+arrays when done (``CustomerModel.close``) and local workers are recycled.
 """
 
 from __future__ import annotations
 
-import multiprocessing as mp
 import os
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from sim.run.executors import RunFailed, make_executor
 from sim.run.harvest import plan_harvest
 from sim.run.month_loop import ArmRun, run_arm
-from sim.run.workers import die_with_parent, sigint_ignored, stop_pool
 from sim.scenario import Investment, Problem, Scenario, ScenarioError, load_scenario
 from sim.scenario.footprint import parallel_runs
 from sim.types import Arm
@@ -90,16 +93,38 @@ def build_experiment(scenarios: list[Scenario], paths: list[str], replications: 
     )
 
 
-def _run_task(world: Scenario, investment: Investment | None, replication: int, root_seed: int) -> ArmRun:
-    return run_arm(world, investment, replication, root_seed)
+MAX_ATTEMPTS = 3  # a task whose worker dies is run at most this many times (Dask retries within each of ours too)
+Task = Callable[..., ArmRun]  # (world, investment or None, replication, root seed) -> the run
 
 
 def default_workers(n_tasks: int) -> int:
     return max(1, min(n_tasks, os.cpu_count() or 1))
 
 
-def run_experiment(exp: Experiment, workers: int | None = None,
-                   on_done: Callable[[ArmRun], None] | None = None, replications: range | None = None) -> list[ArmRun]:
+@contextmanager
+def experiment_executor(world: Scenario, n_tasks: int, workers: int | None = None, scheduler: str | None = None) -> Iterator:
+    """The executor for a command's runs, opened once and closed (or, on an error or Ctrl-C, stopped) after.
+
+    ``scheduler``: a Dask address or "local" (a LocalCluster of ``workers`` processes); otherwise a
+    local pool of ``workers`` processes (default one per CPU, at most one per task, at most as many
+    as memory holds), or this process itself for one worker. Commands that run several experiments
+    (break-even, staffing, ``--reps auto``) share one, so workers start once.
+    """
+    workers = default_workers(n_tasks) if workers is None else max(1, workers)
+    if not scheduler:
+        workers = min(workers, parallel_runs(world))  # as many runs at once as memory holds
+    executor = make_executor(workers, scheduler, inline=True)
+    try:
+        yield executor
+    except BaseException:  # Ctrl-C, SIGTERM, a failed run: stop every worker now, not after the queue drains
+        executor.close(abort=True)
+        raise
+    executor.close()
+
+
+def run_experiment(exp: Experiment, workers: int | None = None, on_done: Callable[[ArmRun], None] | None = None,
+                   replications: range | None = None, executor=None, scheduler: str | None = None,
+                   task: Task = run_arm) -> list[ArmRun]:
     """Run every (arm, replication); returns runs sorted by (replication, arm order).
 
     Args:
@@ -107,32 +132,43 @@ def run_experiment(exp: Experiment, workers: int | None = None,
         workers: processes to use; 1 runs in this process (handy for debugging and profiling).
         on_done: called in this process after each finished run (progress bars).
         replications: only these replications (default: all of ``exp``), to add replications in batches.
+        executor: an open executor to use (:func:`experiment_executor`); default: one for this call only.
+        scheduler: a Dask scheduler address or "local", when no ``executor`` is given.
+        task: the function run for each (arm, replication): ``run_arm``, or a stand-in with its
+            signature (picklable by reference, e.g. to test what happens when a worker dies).
     """
     tasks = exp.tasks(replications)
-    workers = default_workers(len(tasks)) if workers is None else max(1, workers)
-    workers = min(workers, parallel_runs(exp.world))  # as many runs at once as memory holds
+    if executor is None:
+        with experiment_executor(exp.world, len(tasks), workers, scheduler) as own:
+            return run_experiment(exp, on_done=on_done, replications=replications, executor=own, task=task)
     runs: list[ArmRun] = []
-    if workers == 1:
-        for inv, rep in tasks:
-            run = _run_task(exp.world, inv, rep, exp.root_seed)
+    attempts = [1] * len(tasks)
+
+    def submit(i: int):
+        inv, rep = tasks[i]
+        return executor.submit(task, exp.world, inv, rep, exp.root_seed)
+
+    pending = {submit(i): i for i in range(len(tasks))}
+    while pending:
+        for fut in executor.as_completed(list(pending)):
+            i = pending.pop(fut)
+            try:
+                run = fut.result()
+            except Exception as exc:
+                executor.after_failure(exc)
+                if executor.classify(exc) != "crash":
+                    raise
+                if attempts[i] >= MAX_ATTEMPTS:
+                    inv, rep = tasks[i]
+                    raise RunFailed(f"arm '{inv.name if inv else 'baseline'}', replication {rep}: {executor.describe(exc)} "
+                                    f"on each of {attempts[i]} attempts (on {executor.name} workers). "
+                                    "Out of memory? Try fewer --workers.") from None
+                attempts[i] += 1
+                pending[submit(i)] = i
+                continue
             runs.append(run)
             if on_done:
                 on_done(run)
-    else:
-        ctx = mp.get_context("spawn")  # Mesa switches to spawn anyway; be explicit and portable
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=die_with_parent, initargs=(os.getpid(),))
-        try:
-            with sigint_ignored():  # the workers start here, one per submit
-                futures = [pool.submit(_run_task, exp.world, inv, rep, exp.root_seed) for inv, rep in tasks]
-            for fut in as_completed(futures):
-                run = fut.result()
-                runs.append(run)
-                if on_done:
-                    on_done(run)
-        except BaseException:  # Ctrl-C, SIGTERM, a failed run: stop every worker now, not after the queue drains
-            stop_pool(pool)
-            raise
-        pool.shutdown(wait=True)
     order = {name: i for i, name in enumerate(exp.arms)}
     return sorted(runs, key=lambda r: (r.replication, order[r.arm]))
 

@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.run.executors import make_executor
 from sim.run.folders import process_identity
 from sim.run.store import atomic_write_bytes, atomic_write_parquet
 from sim.sweep.design import Param
@@ -51,41 +52,6 @@ def _evaluate_batch(model, params: list[str], tasks: list[Task], root_seed: int)
         except Exception:  # a failing run is data, not a crash of the sweep
             out.append((t, None, traceback.format_exc()))
     return out
-
-
-class _Deferred:
-    """A batch for :class:`InlineExecutor`: it runs when its result is asked for."""
-
-    def __init__(self, fn: Callable, args: tuple) -> None:
-        self.fn, self.args = fn, args
-
-    def result(self):
-        return self.fn(*self.args)
-
-
-class InlineExecutor:
-    """Runs each batch in this process, one after another (``workers=1`` without a time limit):
-    no start-up cost, but no protection against a run that hangs or crashes the interpreter."""
-
-    name, workers = "inline", 1
-
-    def submit(self, fn: Callable, *args, timeout_s: float | None = None) -> _Deferred:
-        return _Deferred(fn, args)
-
-    def as_completed(self, futures):
-        return iter(list(futures))
-
-    def classify(self, exc: BaseException) -> str:
-        return "error"
-
-    def describe(self, exc: BaseException) -> str:
-        return f"{type(exc).__name__}: {exc}"
-
-    def after_failure(self, exc: BaseException) -> None:
-        pass
-
-    def close(self, abort: bool = False) -> None:
-        pass
 
 
 def finished_ids(out_dir: Path) -> set[str]:
@@ -133,16 +99,13 @@ def run_sweep(model, params: list[Param], points: np.ndarray, replications: int,
 
     ``scheduler``: a Dask address (or "local"); ``timeout_s``: the time limit of one run.
     """
-    from sim.sweep.executors import make_executor
-
     (out_dir / "parts").mkdir(parents=True, exist_ok=True)
     names = [p.path for p in params]
     done = finished_ids(out_dir)
     todo = [t for t in plan_tasks(model.key, points, replications, root_seed) if t.run_id not in done]
     own = executor is None
     if own:
-        local_inline = workers <= 1 and timeout_s is None and not (scheduler or os.environ.get("DASK_SCHEDULER_ADDRESS"))
-        executor = InlineExecutor() if local_inline else make_executor(workers, scheduler)
+        executor = make_executor(workers, scheduler, inline=timeout_s is None)
     _write_manifest(out_dir, manifest, status="running", executor=executor.name, workers=executor.workers, **process_identity())
 
     def store(ok: list[tuple[Task, dict]]) -> None:
