@@ -1,0 +1,134 @@
+"""Whole pipeline CPU per contact (``sim run``, one replication) against textbook SimPy, start-up included.
+
+What is compared, measured in this run:
+
+- **ours**: the CPU time (user + system) of the whole ``sim run SCENARIO --reps 1 --workers 1``
+  process: Python start-up and imports, loading and checking the scenario, the customer model, the
+  contact draws, the DES, scoring, KPIs, the business case, and writing the results folder.
+- **start-up**: the CPU time of a process that imports what ``sim run`` imports and loads the
+  scenario, then stops (so ``ours - start-up`` is the work proper). ``sim --help`` and ``sim
+  validate`` are timed too.
+- **textbook**: the SimPy tutorial M/M/c+M (``benchmarks/des_vs_simpy.textbook_mmcm``) serving *the
+  same contacts*: every month's batch our DES was handed in the same replication (captured by
+  wrapping ``simulate_centre``), each channel as one queue with that channel's agents by hour, plus
+  the CPU time of a process that only imports numpy and SimPy (its start-up, counted alike).
+
+Per contact = per contact in those batches (first legs; our DES also serves the follow-ups it
+creates). Goal (issue 17): ours <= 1.0x textbook with start-up included, start-up <= 0.8 s.
+Each figure is the best of ``--repeats`` runs.
+
+Usage: python benchmarks/pipeline_per_contact.py [--scenario scenarios/baseline.yaml] [--repeats 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from des_vs_simpy import run_references, textbook_mmcm  # noqa: E402
+
+import sim.run.month_loop as month_loop  # noqa: E402
+from sim.scenario import load_scenario  # noqa: E402
+
+SEED = 2026
+#: the ``sim`` console script, as a command line (the same two lines the installed script runs)
+SIM = [sys.executable, "-c", "import sys; from sim.cli import main; sys.exit(main())"]
+STARTUP = ("import sim.cli.main, sim.appraisal.jobs, sim.run.experiment, sim.run.month_loop; "
+           "from sim.scenario import load_scenario; load_scenario({path!r})")
+
+
+def child_cpu_s(argv: list[str], env: dict | None = None) -> tuple[float, float]:
+    """(CPU seconds, wall seconds) of one child process run to completion."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t = time.perf_counter()
+    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT, env=env)
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), wall
+
+
+def best(fn, repeats: int) -> tuple[float, float]:
+    runs = [fn() for _ in range(repeats)]
+    return min(r[0] for r in runs), min(r[1] for r in runs)
+
+
+def captured_batches(path: Path) -> list[tuple]:
+    """The (batch, spec, days) our DES served in replication 0 of the baseline arm."""
+    seen: list[tuple] = []
+    original = month_loop.simulate_centre
+
+    def capture(batch, spec, days):
+        seen.append((batch, spec, days))
+        return original(batch, spec, days)
+
+    month_loop.simulate_centre = capture
+    try:
+        month_loop.run_arm(load_scenario(path), None, 0, SEED)
+    finally:
+        month_loop.simulate_centre = original
+    return seen
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--scenario", default="scenarios/baseline.yaml")
+    ap.add_argument("--repeats", type=int, default=3)
+    args = ap.parse_args()
+    path = (ROOT / args.scenario).resolve()
+    py, env = sys.executable, {**os.environ, "PYTHONPATH": str(ROOT)}
+
+    with tempfile.TemporaryDirectory() as tmp:
+        def whole() -> tuple[float, float]:
+            out = Path(tmp) / f"run{time.perf_counter_ns()}"
+            return child_cpu_s([*SIM, "run", str(path), "--reps", "1", "--workers", "1",
+                                "--seed", str(SEED), "--out", str(out)], env)
+
+        ours, ours_wall = best(whole, args.repeats)
+    startup, startup_wall = best(lambda: child_cpu_s([py, "-c", STARTUP.format(path=str(path))], env), args.repeats)
+    help_cpu, help_wall = best(lambda: child_cpu_s([*SIM, "--help"], env), args.repeats)
+    validate_cpu, validate_wall = best(lambda: child_cpu_s([*SIM, "validate", str(path)], env),
+                                       args.repeats)
+    ref_startup, _ = best(lambda: child_cpu_s([py, "-c", "import numpy, simpy"], env), args.repeats)
+
+    batches = captured_batches(path)
+    contacts = sum(len(b) for b, _, _ in batches)
+
+    def textbook() -> tuple[float, float]:
+        t = time.process_time()
+        for batch, spec, _ in batches:
+            run_references(batch, spec, textbook_mmcm)
+        return time.process_time() - t, 0.0
+
+    ref, _ = best(textbook, max(1, args.repeats - 1))
+    ref_total = ref + ref_startup
+    us = 1e6 / contacts
+    print(f"scenario: {args.scenario}, one replication, {len(batches)} months, {contacts:,} contacts served")
+    print(f"{'':34s} {'CPU s':>7s} {'µs/contact':>10s}")
+    print(f"{'ours: whole sim run process':34s} {ours:7.2f} {ours * us:10.2f}   (wall {ours_wall:.2f} s)")
+    print(f"{'ours: start-up':34s} {startup:7.2f} {'':>10s}   (wall {startup_wall:.2f} s)")
+    print(f"{'ours: without start-up':34s} {ours - startup:7.2f} {(ours - startup) * us:10.2f}")
+    print(f"{'textbook SimPy: same contacts':34s} {ref:7.2f} {ref * us:10.2f}")
+    print(f"{'textbook SimPy: with start-up':34s} {ref_total:7.2f} {ref_total * us:10.2f}")
+    print(f"sim --help: {help_cpu:.2f} s CPU ({help_wall:.2f} s wall); sim validate: {validate_cpu:.2f} s CPU "
+          f"({validate_wall:.2f} s wall)")
+    ratio, ratio_bare = ours / ref_total, (ours - startup) / ref
+    ok = ratio <= 1.0 and startup <= 0.8
+    print(f"ratio ours / textbook, start-up included: {ratio:.2f} (goal <= 1.0); without start-up: {ratio_bare:.2f}; "
+          f"start-up {startup:.2f} s (goal <= 0.8) -> {'met' if ok else 'NOT met'}")
+    if not math.isfinite(ratio):
+        raise SystemExit(1)
+
+
+if __name__ == "__main__":
+    main()
