@@ -48,6 +48,10 @@ class GroupFloor:
         """An agent for a new contact (``whole``: needs an agent with nothing in hand), or None."""
         if self.idle:
             a = self.idle.pop()
+            if whole:  # the usual case, inline (see _assign)
+                self.load[a] = self.slots
+                self.busy.add(a)
+                return a
         elif not whole and self.partial:
             a = next(iter(self.partial))
         else:

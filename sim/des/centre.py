@@ -94,6 +94,8 @@ class Centre(Returns, Shifts):
         self.close_s = self.horizon_s + DRAIN_LIMIT_S
         self.channels = chans = spec.channels
         self.whole_of = [ch.concurrency == 1 for ch in chans]
+        self.bot_of = [ch.bot for ch in chans]
+        self.repeats = [ch.repeat_probability > 0 for ch in chans]  # else an unresolved contact never comes back
         self.offers_callback = [math.isfinite(ch.callback_offer_wait_s) for ch in chans]
         self.queues = [[_Queue(c, ch.realtime, ch.concurrency > 1) for _ in range(spec.n_reasons)] for c, ch in enumerate(chans)]
         self.l2_queue = _Queue(-1, True, False, l2=True)
@@ -161,13 +163,20 @@ class Centre(Returns, Shifts):
             k += 1
 
     def _arrival_due(self, ev: Due) -> None:
-        k, now = self._next, ev.at
-        row = self._order[k]
-        self.arrive(self._new(row, 0, self.arrival_of[row]), now)
-        self._arrivals_from(k + 1, now)
+        k, now, order, arrival = self._next, ev.at, self._order, self.arrival_of
+        row = order[k]
+        self.arrive(self._new(row, 0, arrival[row]), now)
+        k += 1
+        if k < len(order):  # the usual case, inline: the next contact comes later
+            dt = arrival[order[k]] - now
+            if dt > 0:
+                self._next, ev.callbacks, ev.at = k, self.on_arrival, now + dt
+                self.schedule(ev, NORMAL, dt)
+                return
+        self._arrivals_from(k, now)
 
     def arrive(self, leg: list, now: float) -> None:
-        bot = self.channels[leg[CH]].bot
+        bot = self.bot_of[leg[CH]]
         if bot is not None and leg[ATTEMPT] == 0:
             self.schedule(Due(self.on_bot, now + bot.session_s, leg), NORMAL, bot.session_s)
         else:
@@ -279,9 +288,11 @@ class Centre(Returns, Shifts):
         u = self.resolve_u0[row] if attempt == 0 else self.b.u[row, attempt, U.RESOLVE]
         resolved = leg[RESOLVED] = u < 1.0 - (1.0 - ch.fcr_by_reason[reason]) / floor.proficiency
         leg[STATE] = DONE
-        if not resolved:
+        if not resolved and self.repeats[self.ch_of[row]]:
             self._follow_up(leg, REPEAT, now)
-        self._freed(floor, ev.agent, ev.whole, now)
+        a = ev.agent
+        if floor.release(a, ev.whole, now):
+            self._find_work(floor, a, now)
 
     def _to_l2(self, leg: list, now: float) -> None:
         for floor in self.l2_groups:
