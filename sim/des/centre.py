@@ -165,7 +165,11 @@ class Centre(Returns, Shifts):
     def _arrival_due(self, ev: Due) -> None:
         k, now, order, arrival = self._next, ev.at, self._order, self.arrival_of
         row = order[k]
-        self.arrive(self._new(row, 0, arrival[row]), now)
+        leg = self._new(row, 0, arrival[row])
+        if self.bot_of[leg[CH]] is None:
+            self.to_human(leg, now)
+        else:
+            self.arrive(leg, now)
         k += 1
         if k < len(order):  # the usual case, inline: the next contact comes later
             dt = arrival[order[k]] - now
@@ -324,7 +328,7 @@ class Centre(Returns, Shifts):
             return
         empty_handed = floor.load[a] == 0
         best = _oldest(floor.live_queues if empty_handed else floor.live_chat_queues)
-        if best is None and empty_handed and now < self.horizon_s:  # deferrable work only when no live contact waits
+        if best is None and empty_handed and floor.deferrable_queues and now < self.horizon_s:  # deferrable work only when no live contact waits
             best = _oldest(floor.deferrable_queues)
         if best is None:
             if now >= self.horizon_s:  # after month end nobody waits for work that will not come
