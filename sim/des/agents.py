@@ -34,6 +34,7 @@ class GroupFloor:
         self.leaving_count = 0  # agents whose shift ended but who finish what is in hand
         self.on_floor = 0  # agents present and not leaving
         self.since: list[float] = []  # when each agent came on the floor
+        self.timer: list = []  # each agent's reusable completion timer (the centre's, made on first use)
         self.stretches: list[tuple[float, float]] = []  # (start, end) of each agent's time on the floor
 
     def serve(self, queues: list) -> None:
@@ -143,6 +144,7 @@ class GroupFloor:
                 self.leaving.append(False)
                 self.gone.append(False)
                 self.since.append(now)
+                self.timer.append(None)
                 joined.append(len(self.load) - 1)
                 self.on_floor += 1
         elif target < self.on_floor:

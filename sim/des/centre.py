@@ -275,7 +275,14 @@ class Centre(Returns, Shifts):
             handle *= (1.0 + ch.concurrency_inflation * others) * (1.0 + (ch.bot.no_context_work_increase if leg[CTX_LOST] else 0.0))
         leg[WAIT], leg[START], leg[HANDLE] = now - leg[T_QUEUE], now, handle
         leg[GROUP], leg[ANSWERED], leg[STATE] = floor.code, True, SERVING
-        self.schedule(Due(self.on_done, now + handle, leg, floor, a, whole), NORMAL, handle)
+        if whole:  # an agent holds one whole contact at a time: its own timer, reused
+            ev = floor.timer[a]
+            if ev is None:
+                ev = floor.timer[a] = Due(self.on_done, 0.0, None, floor, a, True)
+            ev.callbacks, ev.at, ev.leg = self.on_done, now + handle, leg
+        else:
+            ev = Due(self.on_done, now + handle, leg, floor, a, False)
+        self.schedule(ev, NORMAL, handle)
 
     def _done(self, ev: Due) -> None:
         leg, floor, now = ev.leg, ev.floor, ev.at
