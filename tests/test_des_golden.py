@@ -34,8 +34,7 @@ def test_records_match_the_pinned_checksum(name):
 
 def test_the_cases_exercise_every_feature():
     """The pinned cases would not catch a change in a feature they never reach."""
-    _, (batch, spec, days) = "full_mix_carried", CASES["full_mix_carried"]
-    rec = simulate_centre(batch, spec, days)
+    rec = simulate_centre(*CASES["full_mix_carried"])
     for flag in ("answered", "abandoned", "transferred", "callback", "silent", "backlog", "carried", "met_closed",
                  "switched", "message", "context_lost"):
         assert getattr(rec, flag).sum() >= 5, flag
