@@ -10,6 +10,8 @@ time by it, so overtime spent finishing a contact counts as staffed time.
 
 from __future__ import annotations
 
+from itertools import islice
+
 from sim.des.spec import GroupSpec
 
 
@@ -25,16 +27,32 @@ class GroupFloor:
         self.idle: list[int] = []  # agents with nothing in hand (a stack)
         self.partial: set[int] = set()  # agents with 0 < load < slots
         self.busy: set[int] = set()  # agents with load > 0
-        self.queues: list = []  # filled by the centre: the queues this group serves, most urgent first
+        self.queues: list = []  # set by the centre (serve): the queues this group serves, most urgent first
+        self.live_queues: list = []  # of those, the live ones (realtime), and the live chat ones
+        self.live_chat_queues: list = []
+        self.deferrable_queues: list = []  # e-mail, social, messages left while closed
+        self.leaving_count = 0  # agents whose shift ended but who finish what is in hand
         self.on_floor = 0  # agents present and not leaving
         self.since: list[float] = []  # when each agent came on the floor
+        self.timer: list = []  # each agent's reusable completion timer (the centre's, made on first use)
         self.stretches: list[tuple[float, float]] = []  # (start, end) of each agent's time on the floor
+
+    def serve(self, queues: list) -> None:
+        """The queues this group serves (objects with ``realtime`` and ``chat``), most urgent first."""
+        self.queues = queues
+        self.live_queues = [q for q in queues if q.realtime]
+        self.live_chat_queues = [q for q in self.live_queues if q.chat]
+        self.deferrable_queues = [q for q in queues if not q.realtime]
 
     # ---- taking and giving back work --------------------------------------------------------
     def take(self, whole: bool) -> int | None:
         """An agent for a new contact (``whole``: needs an agent with nothing in hand), or None."""
         if self.idle:
             a = self.idle.pop()
+            if whole:  # the usual case, inline (see _assign)
+                self.load[a] = self.slots
+                self.busy.add(a)
+                return a
         elif not whole and self.partial:
             a = next(iter(self.partial))
         else:
@@ -43,9 +61,15 @@ class GroupFloor:
         return a
 
     def _assign(self, a: int, whole: bool) -> None:
-        self.load[a] = self.slots if whole else self.load[a] + 1
+        if whole:  # a whole contact goes to an agent with nothing in hand: never partly loaded
+            self.load[a] = self.slots
+            self.busy.add(a)
+            if self.slots > 1:
+                self.partial.discard(a)
+            return
+        load = self.load[a] = self.load[a] + 1
         self.busy.add(a)
-        if 0 < self.load[a] < self.slots:
+        if load < self.slots:
             self.partial.add(a)
         else:
             self.partial.discard(a)
@@ -60,12 +84,14 @@ class GroupFloor:
 
     def release(self, a: int, whole: bool, now: float) -> bool:
         """A contact in agent ``a``'s hands ends at ``now``. True if ``a`` can take more work now."""
-        self.load[a] = 0 if whole else self.load[a] - 1
-        if self.load[a] == 0:
+        load = self.load[a] = 0 if whole else self.load[a] - 1
+        if load == 0:
             self.busy.discard(a)
-            self.partial.discard(a)
+            if self.slots > 1:  # with one slot nobody is ever partly loaded
+                self.partial.discard(a)
             if self.leaving[a]:
                 self.leaving[a] = False
+                self.leaving_count -= 1
                 self._go(a, now)
                 return False
             return True
@@ -90,6 +116,7 @@ class GroupFloor:
             self._go(a, now)
         else:
             self.leaving[a] = True
+            self.leaving_count += 1
 
     def close(self, now: float) -> None:
         """The run is over: end the time on the floor of everyone still present."""
@@ -104,8 +131,10 @@ class GroupFloor:
         joined: list[int] = []
         if target > self.on_floor:
             grow = target - self.on_floor
-            for a in [a for a in self.busy if self.leaving[a]][:grow]:
+            staying = list(islice((a for a in self.busy if self.leaving[a]), grow)) if self.leaving_count else []
+            for a in staying:
                 self.leaving[a] = False  # stay on: cancel a pending departure
+                self.leaving_count -= 1
                 if self.load[a] < self.slots:
                     self.partial.add(a)
                 grow -= 1
@@ -115,6 +144,7 @@ class GroupFloor:
                 self.leaving.append(False)
                 self.gone.append(False)
                 self.since.append(now)
+                self.timer.append(None)
                 joined.append(len(self.load) - 1)
                 self.on_floor += 1
         elif target < self.on_floor:
@@ -123,8 +153,9 @@ class GroupFloor:
                 self._go(self.idle.pop(), now)
                 shrink -= 1
                 self.on_floor -= 1
-            for a in [a for a in self.busy if not self.leaving[a]][:shrink]:
+            for a in list(islice((a for a in self.busy if not self.leaving[a]), shrink)) if shrink else ():
                 self.leaving[a] = True
+                self.leaving_count += 1
                 self.partial.discard(a)
                 self.on_floor -= 1
         return joined

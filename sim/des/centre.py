@@ -8,16 +8,22 @@ its channel and reason; a freed agent serves the live queue whose head has waite
 deferrable work (e-mail, social, messages left while closed) only when no live contact waits.
 A contact that reaches a live channel while it is closed never joins its queue: it comes back
 after the opening, switches channel or leaves a message (:mod:`sim.des.returns`).
+
+Speed (issue 17): every contact leg is one Python list (:mod:`sim.des.states`), timers are bare
+:class:`~sim.des.states.Due` events that carry their own time (no ``env.now`` calls, no
+``functools.partial``), arrivals are a chain of one reused event rather than a generator process,
+and the batch's hot columns are read as Python lists, not numpy scalars. Results are bit for bit
+those of the first, simpler version (``tests/test_des_golden.py``).
 """
 
 from __future__ import annotations
 
 import math
 from collections import deque
-from functools import partial
 
 import numpy as np
 import simpy
+from simpy.events import NORMAL, URGENT
 
 from sim.des.agents import GroupFloor
 from sim.des.arrivals import patience_factor
@@ -26,18 +32,49 @@ from sim.des.contacts import SECONDS_PER_DAY, Bot, ContactBatch, U
 from sim.des.returns import REPEAT, RETRIAL, RETURN, Returns
 from sim.des.shifts import Shifts
 from sim.des.spec import CentreSpec, Closed
-from sim.des.states import ABANDONED, DONE, L2_QUEUED, NEW, QUEUED, SERVING, SILENT_GONE
+from sim.des.states import (
+    ABANDONED,
+    ABANDONED_F,
+    ANSWERED,
+    ATTEMPT,
+    BOT,
+    CALLBACK,
+    CH,
+    CTX_LOST,
+    DONE,
+    GROUP,
+    HANDLE,
+    L2_HANDLE,
+    L2_QUEUED,
+    MESSAGE,
+    NEW,
+    QUEUED,
+    RESOLVED,
+    ROW,
+    SERVING,
+    SILENT,
+    SILENT_GONE,
+    START,
+    STATE,
+    SWITCHED,
+    T_QUEUE,
+    TRANSFERRED,
+    WAIT,
+    WAITING,
+    Due,
+)
 
 #: Live contacts still queued this long after the month ends are closed as unserved, so unstable
 #: settings (demand above capacity, no abandonment) finish in bounded time and memory.
 DRAIN_LIMIT_S = 2 * SECONDS_PER_DAY
+NAN = math.nan
 
 
 class _Queue:
     __slots__ = ("items", "channel", "realtime", "chat", "l2")
 
     def __init__(self, channel: int, realtime: bool, chat: bool, l2: bool = False) -> None:
-        self.items: deque[int] = deque()
+        self.items: deque[list] = deque()
         self.channel, self.realtime, self.chat, self.l2 = channel, realtime, chat, l2
 
 
@@ -46,242 +83,279 @@ class Centre(Returns, Shifts):
 
     def __init__(self, batch: ContactBatch, spec: CentreSpec, days: int) -> None:
         self.env, self.b, self.spec = simpy.Environment(), batch, spec
+        self.schedule = self.env.schedule
         self.cal = Calendar(spec)
-        self.ch_of, self.reason_of = batch.channel.tolist(), batch.reason.tolist()  # hot columns as lists
+        # hot batch columns as Python lists: reading a numpy scalar costs more than the work done with it
+        self.ch_of, self.reason_of = batch.channel.tolist(), batch.reason.tolist()
         self.work_of, self.patience_of = batch.work_s.tolist(), batch.patience_s.tolist()
+        self.arrival_of = batch.arrival_s.tolist()
+        self.resolve_u0 = batch.u[:, 0, U.RESOLVE].tolist()  # first attempts; later ones read the array
         self.horizon_s = days * SECONDS_PER_DAY
         self.close_s = self.horizon_s + DRAIN_LIMIT_S
-        chans = spec.channels
-        self.queues = {(c, r): _Queue(c, ch.realtime, ch.concurrency > 1)
-                       for c, ch in enumerate(chans) for r in range(spec.n_reasons)}
+        self.channels = chans = spec.channels
+        self.whole_of = [ch.concurrency == 1 for ch in chans]
+        self.bot_of = [ch.bot for ch in chans]
+        self.repeats = [ch.repeat_probability > 0 for ch in chans]  # else an unresolved contact never comes back
+        self.offers_callback = [math.isfinite(ch.callback_offer_wait_s) for ch in chans]
+        self.queues = [[_Queue(c, ch.realtime, ch.concurrency > 1) for _ in range(spec.n_reasons)] for c, ch in enumerate(chans)]
         self.l2_queue = _Queue(-1, True, False, l2=True)
         self.msg_queues = {c: _Queue(c, False, False) for c, ch in enumerate(chans)
                            if ch.realtime and ch.closed == Closed.MESSAGE}
+        self.all_queues = [q for per_reason in self.queues for q in per_reason]
         self.groups: list[GroupFloor] = []
-        self.route: dict[tuple[int, int], list[GroupFloor]] = {key: [] for key in self.queues}
+        self.route: list[list[list[GroupFloor]]] = [[[] for _ in range(spec.n_reasons)] for _ in chans]
         for code, g in enumerate(spec.groups):
             slots = max([chans[c].concurrency for c in g.channels] + [1])
             floor = GroupFloor(code, g, slots)
             self.groups.append(floor)
             if g.level == 2:
-                floor.queues = [self.l2_queue]
+                floor.serve([self.l2_queue])
                 continue
             reasons = range(spec.n_reasons) if g.reasons is None else g.reasons
-            floor.queues = [self.queues[(c, r)] for c in g.channels for r in reasons]
-            floor.queues += [self.msg_queues[c] for c in g.channels if c in self.msg_queues]
-            for key in ((c, r) for c in g.channels for r in reasons):
-                self.route[key].append(floor)
-        for floors in self.route.values():
-            floors.sort(key=lambda f: -f.proficiency)
+            floor.serve([self.queues[c][r] for c in g.channels for r in reasons]
+                        + [self.msg_queues[c] for c in g.channels if c in self.msg_queues])
+            for c in g.channels:
+                for r in reasons:
+                    self.route[c][r].append(floor)
+        for per_reason in self.route:
+            for floors in per_reason:
+                floors.sort(key=lambda f: -f.proficiency)
         self.l2_groups = [f for f in self.groups if f.spec.level == 2]
+        if self.l2_groups:
+            self.transfer_u0 = batch.u[:, 0, U.TRANSFER].tolist()
         self.per_channel = {c: [f for f in self.groups if c in f.spec.channels and f.spec.level == 1] for c in range(len(chans))}
-        cols = ("row", "attempt", "arrival", "t_queue", "wait", "start", "handle", "state", "answered", "abandoned",
-                "resolved", "transferred", "bot", "ctx_lost", "callback", "silent", "l2_handle", "group")
-        self.r = {c: [] for c in cols}
+        self.legs: list[list] = []  # one record per contact leg, in creation order
         self.followups_beyond_month = 0
         self.held = 0  # legs waiting for their channel to open
-        # rare per-leg facts, kept out of the per-leg lists (hot path): leg -> channel it switched to,
-        # legs that met their channel closed, legs that are messages left while it was closed
-        self.switched: dict[int, int] = {}
-        self.met_closed: set[int] = set()
-        self.messages: set[int] = set()
         self.always_open = [table is None for table in self.cal.open]
+        # each timer kind's callbacks, built once (SimPy iterates them; a tuple is enough)
+        self.on_bot, self.on_expire, self.on_done = (self._bot_done,), (self._expire,), (self._done,)
+        self.on_l2_done, self.on_freed, self.on_arrival = (self._l2_done,), (self._freed_due,), (self._arrival_due,)
+        self.on_follow_up, self.on_rejoin = (self._follow_up_arrives,), (self._rejoin,)
 
     # ---- records ------------------------------------------------------------------------------
-    def _new(self, row: int, attempt: int, arrival: float) -> int:
-        r = self.r  # one append per column, unrolled: this runs once per contact leg
-        r["row"].append(row)
-        r["attempt"].append(attempt)
-        r["arrival"].append(arrival)
-        r["t_queue"].append(math.nan)
-        r["wait"].append(math.nan)
-        r["start"].append(math.nan)
-        r["handle"].append(math.nan)
-        r["state"].append(NEW)
-        r["answered"].append(False)
-        r["abandoned"].append(False)
-        r["resolved"].append(False)
-        r["transferred"].append(False)
-        r["bot"].append(Bot.NONE)
-        r["ctx_lost"].append(False)
-        r["callback"].append(False)
-        r["silent"].append(False)
-        r["l2_handle"].append(math.nan)
-        r["group"].append(-1)
-        return len(r["row"]) - 1
+    def _new(self, row: int, attempt: int, arrival: float) -> list:
+        """A new leg (fields in :mod:`sim.des.states` order: one list literal, one append)."""
+        leg = [row, attempt, arrival, NAN, NAN, NAN, NAN, NEW, False, False, False, False, 0, False, False, False,
+               NAN, -1, self.ch_of[row], False, False, False]
+        self.legs.append(leg)
+        return leg
 
     # ---- arrivals -----------------------------------------------------------------------------
-    def source(self, order: np.ndarray):
-        env, arrival = self.env, self.b.arrival_s
-        for row in order.tolist():
-            dt = arrival[row] - env.now
+    def start_arrivals(self, order: np.ndarray) -> None:
+        """Arrivals in ``order``: a chain of one reused event, started like a SimPy process would be."""
+        self._order, self._next = order.tolist(), 0
+        self._arrival_event = Due(self.on_arrival, 0.0, None)
+        self.schedule(Due((lambda ev: self._arrivals_from(0, self.env.now),), 0.0, None), URGENT, 0)
+
+    def _arrivals_from(self, k: int, now: float) -> None:
+        """Contacts ``order[k:]`` due by ``now`` arrive now; then wait for the next one."""
+        order, arrival = self._order, self.arrival_of
+        while k < len(order):
+            row = order[k]
+            dt = arrival[row] - now
             if dt > 0:
-                yield env.timeout(dt)
-            self.arrive(self._new(row, 0, float(arrival[row])))
+                ev, self._next = self._arrival_event, k
+                ev.callbacks, ev.at = self.on_arrival, now + dt
+                self.schedule(ev, NORMAL, dt)
+                return
+            self.arrive(self._new(row, 0, arrival[row]), now)
+            k += 1
 
-    def arrive(self, i: int) -> None:
-        row = self.r["row"][i]
-        bot = self.spec.channels[self.ch_of[row]].bot
-        if bot is not None and self.r["attempt"][i] == 0:
-            self.env.timeout(bot.session_s).callbacks.append(partial(self._bot_done, i))
+    def _arrival_due(self, ev: Due) -> None:
+        k, now, order, arrival = self._next, ev.at, self._order, self.arrival_of
+        row = order[k]
+        leg = self._new(row, 0, arrival[row])
+        if self.bot_of[leg[CH]] is None:
+            self.to_human(leg, now)
         else:
-            self.to_human(i)
+            self.arrive(leg, now)
+        k += 1
+        if k < len(order):  # the usual case, inline: the next contact comes later
+            dt = arrival[order[k]] - now
+            if dt > 0:
+                self._next, ev.callbacks, ev.at = k, self.on_arrival, now + dt
+                self.schedule(ev, NORMAL, dt)
+                return
+        self._arrivals_from(k, now)
 
-    def _bot_done(self, i: int, _ev=None) -> None:
-        r, row = self.r, self.r["row"][i]
-        bot = self.spec.channels[self.ch_of[row]].bot
+    def arrive(self, leg: list, now: float) -> None:
+        bot = self.bot_of[leg[CH]]
+        if bot is not None and leg[ATTEMPT] == 0:
+            self.schedule(Due(self.on_bot, now + bot.session_s, leg), NORMAL, bot.session_s)
+        else:
+            self.to_human(leg, now)
+
+    def _bot_done(self, ev: Due) -> None:
+        leg, now = ev.leg, ev.at
+        row = leg[ROW]
+        bot = self.channels[self.ch_of[row]].bot
         u = self.b.u[row, 0]
-        if u[U.BOT_CONTAIN] < bot.containment_by_reason[self.b.reason[row]]:
+        if u[U.BOT_CONTAIN] < bot.containment_by_reason[self.reason_of[row]]:
             if u[U.BOT_FALSE] < bot.false_containment:
-                r["bot"][i] = Bot.FALSE_CONTAINED
-                self._follow_up(i, RETURN)
+                leg[BOT] = Bot.FALSE_CONTAINED
+                self._follow_up(leg, RETURN, now)
             else:
-                r["bot"][i], r["resolved"][i] = Bot.CONTAINED, True
-            r["state"][i] = DONE
+                leg[BOT], leg[RESOLVED] = Bot.CONTAINED, True
+            leg[STATE] = DONE
         elif u[U.BOT_ROUTE] < bot.opt_out:
-            r["bot"][i], r["ctx_lost"][i] = Bot.HANDED_OFF, not bot.context_handoff
-            self.to_human(i)
+            leg[BOT], leg[CTX_LOST] = Bot.HANDED_OFF, not bot.context_handoff
+            self.to_human(leg, now)
         else:
-            r["bot"][i], r["state"][i] = Bot.DEAD_END, DONE
-            self._follow_up(i, REPEAT)
+            leg[BOT], leg[STATE] = Bot.DEAD_END, DONE
+            self._follow_up(leg, REPEAT, now)
 
     # ---- queueing -----------------------------------------------------------------------------
-    def to_human(self, i: int) -> None:
-        r, b, env = self.r, self.b, self.env
-        row = r["row"][i]
-        c, reason = self.switched.get(i, self.ch_of[row]), self.reason_of[row]
-        ch = self.spec.channels[c]
-        message = i in self.messages
-        if r["t_queue"][i] != r["t_queue"][i]:  # NaN: not a carried backlog item
-            if not self.always_open[c] and not message and not self.cal.is_open(c, env.now):
-                self._closed(i)
+    def to_human(self, leg: list, now: float) -> None:
+        c, row = leg[CH], leg[ROW]
+        reason = self.reason_of[row]
+        message = leg[MESSAGE]
+        if leg[T_QUEUE] != leg[T_QUEUE]:  # NaN: not a carried backlog item
+            if not self.always_open[c] and not message and not self.cal.is_open(c, now):
+                self._closed(leg, now)
                 return
-            r["t_queue"][i] = env.now
-        whole = ch.concurrency == 1 or message
-        for floor in self.route[(c, reason)]:
+            leg[T_QUEUE] = now
+        whole = self.whole_of[c] or message
+        for floor in self.route[c][reason]:
             a = floor.take(whole)
             if a is not None:
-                self._start(i, floor, a, whole)
+                self._start(leg, floor, a, whole, now)
                 return
-        q = self.msg_queues[c] if message else self.queues[(c, reason)]
-        q.items.append(i)
-        r["state"][i] = QUEUED
+        ch = self.channels[c]
+        q = self.msg_queues[c] if message else self.queues[c][reason]
+        q.items.append(leg)
+        leg[STATE] = QUEUED
         if not ch.realtime or message:
             return
-        if env.now >= self.horizon_s:
-            self._call_in(c, reason)
-        attempt = r["attempt"][i]
-        if math.isfinite(ch.callback_offer_wait_s):
+        if now >= self.horizon_s:
+            self._call_in(c, reason, now)
+        attempt = leg[ATTEMPT]
+        if self.offers_callback[c]:
             staffed = sum(f.on_floor for f in self.per_channel[c]) * ch.concurrency
             if len(q.items) * ch.aht_estimate_s / max(1, staffed) > ch.callback_offer_wait_s \
-                    and b.u[row, attempt, U.CALLBACK] < ch.callback_accept:
-                r["callback"][i] = True
+                    and self.b.u[row, attempt, U.CALLBACK] < ch.callback_accept:
+                leg[CALLBACK] = True
                 return
-        patience = (self.patience_of[row] if attempt == 0 and i not in self.switched
-                    else ch.patience_mean_s * float(patience_factor(b.e[row, attempt, 0], ch.patience_cv)))
-        if math.isfinite(patience):
-            env.timeout(patience).callbacks.append(partial(self._expire, i))
+        patience = (self.patience_of[row] if attempt == 0 and not leg[SWITCHED]
+                    else ch.patience_mean_s * float(patience_factor(self.b.e[row, attempt, 0], ch.patience_cv)))
+        if patience < math.inf:  # an infinite patience never fires: no timer
+            self.schedule(Due(self.on_expire, now + patience, leg), NORMAL, patience)
 
-    def _expire(self, i: int, _ev=None) -> None:
-        r = self.r
-        if r["state"][i] != QUEUED:
+    def _expire(self, ev: Due) -> None:
+        leg = ev.leg
+        if leg[STATE] != QUEUED:  # served (or called back) before patience ran out
             return
-        row = r["row"][i]
-        ch = self.spec.channels[self.switched.get(i, self.ch_of[row])]
-        r["wait"][i] = self.env.now - r["t_queue"][i]
-        r["abandoned"][i] = True
-        if self.b.u[row, r["attempt"][i], U.SILENT] < ch.silent_abandon_share:
-            r["state"][i], r["silent"][i] = SILENT_GONE, True  # stays queued; an agent will find an empty chat
+        now = ev.at
+        ch = self.channels[leg[CH]]
+        leg[WAIT] = now - leg[T_QUEUE]
+        leg[ABANDONED_F] = True
+        if ch.silent_abandon_share > 0 and self.b.u[leg[ROW], leg[ATTEMPT], U.SILENT] < ch.silent_abandon_share:
+            leg[STATE], leg[SILENT] = SILENT_GONE, True  # stays queued; an agent will find an empty chat
         else:
-            r["state"][i] = ABANDONED
-        self._follow_up(i, RETRIAL)
+            leg[STATE] = ABANDONED
+        self._follow_up(leg, RETRIAL, now)
 
     # ---- service ------------------------------------------------------------------------------
-    def _start(self, i: int, floor: GroupFloor, a: int, whole: bool) -> None:
-        r, env = self.r, self.env
-        row = r["row"][i]
-        ch = self.spec.channels[self.switched.get(i, self.ch_of[row])]
-        if r["state"][i] == SILENT_GONE:
-            r["state"][i] = DONE
-            env.timeout(ch.silent_detect_s).callbacks.append(partial(self._freed, floor, a, whole))
+    def _start(self, leg: list, floor: GroupFloor, a: int, whole: bool, now: float) -> None:
+        state = leg[STATE]
+        if state == SILENT_GONE:
+            leg[STATE] = DONE
+            detect = self.channels[leg[CH]].silent_detect_s
+            self.schedule(Due(self.on_freed, now + detect, None, floor, a, whole), NORMAL, detect)
             return
-        if r["state"][i] == L2_QUEUED:
-            handle = self.work_of[row] * self.spec.l2_work_factor / floor.proficiency
-            r["l2_handle"][i], r["state"][i] = handle, SERVING
-            env.timeout(handle).callbacks.append(partial(self._l2_done, i, floor, a))
+        ch = self.channels[leg[CH]]
+        if state == L2_QUEUED:
+            handle = self.work_of[leg[ROW]] * self.spec.l2_work_factor / floor.proficiency
+            leg[L2_HANDLE], leg[STATE] = handle, SERVING
+            self.schedule(Due(self.on_l2_done, now + handle, leg, floor, a), NORMAL, handle)
             return
-        others = floor.load[a] - 1 if not whole else 0
-        handle = self.work_of[row] * ch.handle_multiplier / floor.proficiency
-        handle *= (1.0 + ch.concurrency_inflation * others) * (1.0 + (ch.bot.no_context_work_increase if r["ctx_lost"][i] else 0.0))
-        r["wait"][i], r["start"][i], r["handle"][i] = env.now - r["t_queue"][i], env.now, handle
-        r["group"][i] = floor.code
-        r["answered"][i], r["state"][i] = True, SERVING
-        env.timeout(handle).callbacks.append(partial(self._done, i, floor, a, whole))
-
-    def _done(self, i: int, floor: GroupFloor, a: int, whole: bool, _ev=None) -> None:
-        r, b = self.r, self.b
-        row, attempt = r["row"][i], r["attempt"][i]
-        ch = self.spec.channels[self.switched.get(i, self.ch_of[row])]
-        u = b.u[row, attempt]
-        reason = self.reason_of[row]
-        p_transfer = ch.transfer_by_reason[reason] / floor.proficiency
-        if self.l2_groups and u[U.TRANSFER] < p_transfer:
-            r["transferred"][i], r["state"][i] = True, L2_QUEUED
-            self._to_l2(i)
+        handle = self.work_of[leg[ROW]] * ch.handle_multiplier / floor.proficiency
+        others = 0 if whole else floor.load[a] - 1
+        if others or leg[CTX_LOST]:  # otherwise both factors are exactly 1.0
+            handle *= (1.0 + ch.concurrency_inflation * others) * (1.0 + (ch.bot.no_context_work_increase if leg[CTX_LOST] else 0.0))
+        leg[WAIT], leg[START], leg[HANDLE] = now - leg[T_QUEUE], now, handle
+        leg[GROUP], leg[ANSWERED], leg[STATE] = floor.code, True, SERVING
+        if whole:  # an agent holds one whole contact at a time: its own timer, reused
+            ev = floor.timer[a]
+            if ev is None:
+                ev = floor.timer[a] = Due(self.on_done, 0.0, None, floor, a, True)
+            ev.callbacks, ev.at, ev.leg = self.on_done, now + handle, leg
         else:
-            r["resolved"][i] = u[U.RESOLVE] < 1.0 - (1.0 - ch.fcr_by_reason[reason]) / floor.proficiency
-            r["state"][i] = DONE
-            if not r["resolved"][i]:
-                self._follow_up(i, REPEAT)
-        self._freed(floor, a, whole)
+            ev = Due(self.on_done, now + handle, leg, floor, a, False)
+        self.schedule(ev, NORMAL, handle)
 
-    def _to_l2(self, i: int) -> None:
+    def _done(self, ev: Due) -> None:
+        leg, floor, now = ev.leg, ev.floor, ev.at
+        row, attempt = leg[ROW], leg[ATTEMPT]
+        ch = self.channels[leg[CH]]
+        reason = self.reason_of[row]
+        if self.l2_groups:
+            u = self.transfer_u0[row] if attempt == 0 else self.b.u[row, attempt, U.TRANSFER]
+            if u < ch.transfer_by_reason[reason] / floor.proficiency:
+                leg[TRANSFERRED], leg[STATE] = True, L2_QUEUED
+                self._to_l2(leg, now)
+                self._freed(floor, ev.agent, ev.whole, now)
+                return
+        u = self.resolve_u0[row] if attempt == 0 else self.b.u[row, attempt, U.RESOLVE]
+        resolved = leg[RESOLVED] = u < 1.0 - (1.0 - ch.fcr_by_reason[reason]) / floor.proficiency
+        leg[STATE] = DONE
+        if not resolved and self.repeats[self.ch_of[row]]:
+            self._follow_up(leg, REPEAT, now)
+        a = ev.agent
+        if floor.release(a, ev.whole, now):
+            self._find_work(floor, a, now)
+
+    def _to_l2(self, leg: list, now: float) -> None:
         for floor in self.l2_groups:
             a = floor.take(True)
             if a is not None:
-                self._start(i, floor, a, True)
+                self._start(leg, floor, a, True, now)
                 return
-        self.l2_queue.items.append(i)
+        self.l2_queue.items.append(leg)
 
-    def _l2_done(self, i: int, floor: GroupFloor, a: int, _ev=None) -> None:
-        r = self.r
-        row = r["row"][i]
-        r["resolved"][i] = self.b.u[row, r["attempt"][i], U.L2_RESOLVE] < self.spec.l2_fcr
-        r["state"][i] = DONE
-        if not r["resolved"][i]:
-            self._follow_up(i, REPEAT)
-        self._freed(floor, a, True)
+    def _l2_done(self, ev: Due) -> None:
+        leg, now = ev.leg, ev.at
+        resolved = leg[RESOLVED] = self.b.u[leg[ROW], leg[ATTEMPT], U.L2_RESOLVE] < self.spec.l2_fcr
+        leg[STATE] = DONE
+        if not resolved:
+            self._follow_up(leg, REPEAT, now)
+        self._freed(ev.floor, ev.agent, True, now)
 
-    def _freed(self, floor: GroupFloor, a: int, whole: bool, _ev=None) -> None:
-        if floor.release(a, whole, self.env.now):
-            self._find_work(floor, a)
+    def _freed_due(self, ev: Due) -> None:
+        self._freed(ev.floor, ev.agent, ev.whole, ev.at)
 
-    def _find_work(self, floor: GroupFloor, a: int) -> None:
+    def _freed(self, floor: GroupFloor, a: int, whole: bool, now: float) -> None:
+        if floor.release(a, whole, now):
+            self._find_work(floor, a, now)
+
+    def _find_work(self, floor: GroupFloor, a: int, now: float) -> None:
         """Agent ``a`` has capacity: serve the longest-waiting live contact it may take, else park."""
-        if self.env.now >= self.close_s:  # the run is over: finish what is in hand and go
-            floor.dismiss(a, self.env.now)
+        if now >= self.close_s:  # the run is over: finish what is in hand and go
+            floor.dismiss(a, now)
             return
-        state, t_queue, empty_handed = self.r["state"], self.r["t_queue"], floor.load[a] == 0
-        best = None
-        for deferrable_pass in (False, True):
-            for q in floor.queues:
-                if q.realtime == deferrable_pass or (not empty_handed and not q.chat):
-                    continue
-                items = q.items
-                while items and state[items[0]] not in (QUEUED, SILENT_GONE, L2_QUEUED):
-                    items.popleft()
-                if items and (best is None or t_queue[items[0]] < t_queue[best.items[0]]):
-                    best = q
-            if best is not None or empty_handed is False or self.env.now >= self.horizon_s:
-                break
+        empty_handed = floor.load[a] == 0
+        best = _oldest(floor.live_queues if empty_handed else floor.live_chat_queues)
+        if best is None and empty_handed and floor.deferrable_queues and now < self.horizon_s:  # deferrable work only when no live contact waits
+            best = _oldest(floor.deferrable_queues)
         if best is None:
-            if self.env.now >= self.horizon_s:  # after month end nobody waits for work that will not come
-                floor.dismiss(a, self.env.now)
+            if now >= self.horizon_s:  # after month end nobody waits for work that will not come
+                floor.dismiss(a, now)
             else:
                 floor.park(a)
             return
-        i = best.items.popleft()
+        leg = best.items.popleft()
         whole = not best.chat
         floor.assign_to(a, whole)
-        self._start(i, floor, a, whole)
+        self._start(leg, floor, a, whole, now)
 
+
+def _oldest(queues: list[_Queue]) -> _Queue | None:
+    """The queue whose head has waited longest (dropping heads that no longer wait), or None."""
+    best, best_t = None, 0.0
+    for q in queues:
+        items = q.items
+        while items and not WAITING[items[0][STATE]]:
+            items.popleft()
+        if items and (best is None or items[0][T_QUEUE] < best_t):
+            best, best_t = q, items[0][T_QUEUE]
+    return best

@@ -19,11 +19,11 @@ A contact whose next try would fall after the run ends stays unserved (never off
 
 from __future__ import annotations
 
-from functools import partial
+from simpy.events import NORMAL
 
 from sim.des.contacts import MAX_FOLLOWUPS, U
 from sim.des.spec import Closed
-from sim.des.states import HELD, NEW
+from sim.des.states import ATTEMPT, CH, HELD, MESSAGE, MET_CLOSED, NEW, ROW, STATE, SWITCHED, Due
 
 RETRIAL, REPEAT, RETURN = range(3)
 
@@ -31,58 +31,60 @@ RETRIAL, REPEAT, RETURN = range(3)
 class Returns:
     """Follow-ups and closed-channel behaviour (mixin of the centre)."""
 
-    def _follow_up(self, i: int, kind: int) -> None:
-        r, b = self.r, self.b
-        row, attempt = r["row"][i], r["attempt"][i] + 1
+    def _follow_up(self, leg: list, kind: int, now: float) -> None:
+        row, attempt = leg[ROW], leg[ATTEMPT] + 1
         if attempt > MAX_FOLLOWUPS:
             return
-        ch = self.spec.channels[b.channel[row]]
+        ch = self.channels[self.ch_of[row]]
         if kind == RETURN:
             p, mean = 1.0, ch.bot.recontact_delay_mean_s
         elif kind == RETRIAL:
             p, mean = ch.retrial_probability, ch.retrial_delay_mean_s
         else:
             p, mean = ch.repeat_probability, ch.repeat_delay_mean_s
-        if not b.u[row, attempt, U.FOLLOWUP] < p:
+        if p <= 0.0 or not self.b.u[row, attempt, U.FOLLOWUP] < p:  # a uniform is never below 0: no draw to read
             return
-        at = self.env.now + mean * float(b.e[row, attempt, 1])
+        at = now + mean * float(self.b.e[row, attempt, 1])
         if at >= self.horizon_s:
             self.followups_beyond_month += 1
             return
-        self.env.timeout(at - self.env.now).callbacks.append(partial(self._follow_up_arrives, row, attempt))
+        delay = at - now
+        self.schedule(Due(self.on_follow_up, now + delay, leg), NORMAL, delay)
 
-    def _follow_up_arrives(self, row: int, attempt: int, _ev=None) -> None:
-        self.to_human(self._new(row, attempt, self.env.now))  # follow-ups go straight to a human
+    def _follow_up_arrives(self, ev: Due) -> None:
+        leg, now = ev.leg, ev.at  # ``leg``: the leg this one follows up
+        self.to_human(self._new(leg[ROW], leg[ATTEMPT] + 1, now), now)  # follow-ups go straight to a human
 
     # ---- closed channels ------------------------------------------------------------------------
-    def _closed(self, i: int) -> None:
-        """Leg ``i`` reached its channel's human queue while the channel is closed."""
-        r, env = self.r, self.env
-        c = self.switched.get(i, self.ch_of[r["row"][i]])
-        ch = self.spec.channels[c]
-        self.met_closed.add(i)
+    def _closed(self, leg: list, now: float) -> None:
+        """Leg ``leg`` reached its channel's human queue while the channel is closed."""
+        c = leg[CH]
+        ch = self.channels[c]
+        leg[MET_CLOSED] = True
         action = ch.closed
         if action == Closed.SWITCH:
             to = ch.closed_switch_to
-            if i not in self.switched and self.cal.is_open(to, env.now):
-                self.switched[i] = to
-                self.to_human(i)
+            if not leg[SWITCHED] and self.cal.is_open(to, now):
+                leg[SWITCHED], leg[CH] = True, to
+                self.to_human(leg, now)
                 return
             action = Closed.RETRY
-        at = self.cal.next_open(c, env.now)
+        at = self.cal.next_open(c, now)
         if action == Closed.MESSAGE:
-            self.messages.add(i)
+            leg[MESSAGE] = True
         else:
             draws = self.b.reopen_e
-            factor = 1.0 if draws is None else float(draws[r["row"][i], r["attempt"][i]])
+            factor = 1.0 if draws is None else float(draws[leg[ROW], leg[ATTEMPT]])
             at += ch.closed_retry_delay_mean_s * factor
-        r["state"][i] = HELD
+        leg[STATE] = HELD
         if at < self.close_s:
             self.held += 1
-            env.timeout(at - env.now).callbacks.append(partial(self._rejoin, i))
+            delay = at - now
+            self.schedule(Due(self.on_rejoin, now + delay, leg), NORMAL, delay)
 
-    def _rejoin(self, i: int, _ev=None) -> None:
+    def _rejoin(self, ev: Due) -> None:
         self.held -= 1
-        if self.r["state"][i] == HELD:
-            self.r["state"][i] = NEW
-            self.to_human(i)
+        leg = ev.leg
+        if leg[STATE] == HELD:
+            leg[STATE] = NEW
+            self.to_human(leg, ev.at)

@@ -9,7 +9,7 @@ When the drain limit is reached, live contacts still waiting are closed as unser
 
 from __future__ import annotations
 
-from sim.des.states import HELD, L2_QUEUED, QUEUED, SILENT_GONE, UNSERVED
+from sim.des.states import CH, HELD, MESSAGE, QUEUED, STATE, UNSERVED, WAITING
 
 
 class Shifts:
@@ -24,27 +24,26 @@ class Shifts:
                 if draining and not self._live_waiting(floor.queues):
                     target = 0
                 for a in floor.set_staff(target, env.now):
-                    self._find_work(floor, a)
+                    self._find_work(floor, a, env.now)
             if draining and not self.held and not any(f.busy for f in self.groups) and not self._live_waiting():
                 return
             yield env.timeout(cal.step_s)
 
-    def _call_in(self, c: int, reason: int) -> None:
+    def _call_in(self, c: int, reason: int, now: float) -> None:
         """After month end a live contact joined a queue: bring in the scheduled agents who serve it."""
-        for floor in self.route[(c, reason)]:
-            target = max(floor.on_floor, self.cal.target(floor.code, self.env.now))
-            for a in floor.set_staff(target, self.env.now):
-                self._find_work(floor, a)
+        for floor in self.route[c][reason]:
+            target = max(floor.on_floor, self.cal.target(floor.code, now))
+            for a in floor.set_staff(target, now):
+                self._find_work(floor, a, now)
 
     def _live_waiting(self, queues=None) -> bool:
-        state = self.r["state"]
-        queues = [*self.queues.values(), self.l2_queue] if queues is None else queues
-        return any(q.realtime and any(state[i] in (QUEUED, SILENT_GONE, L2_QUEUED) for i in q.items) for q in queues)
+        queues = [*self.all_queues, self.l2_queue] if queues is None else queues
+        return any(q.realtime and any(WAITING[leg[STATE]] for leg in q.items) for q in queues)
 
     def close_run(self, _ev=None) -> None:
         """The drain limit: live contacts still waiting (or held for an opening) become unserved."""
-        state, row = self.r["state"], self.r["row"]
         realtime = [c.realtime for c in self.spec.channels]
-        for i, s in enumerate(state):
-            if (s == QUEUED or s == HELD) and realtime[self.switched.get(i, self.ch_of[row[i]])] and i not in self.messages:
-                state[i] = UNSERVED
+        for leg in self.legs:
+            s = leg[STATE]
+            if (s == QUEUED or s == HELD) and realtime[leg[CH]] and not leg[MESSAGE]:
+                leg[STATE] = UNSERVED

@@ -2,14 +2,44 @@
 
 from __future__ import annotations
 
-from functools import partial
+import gc
+from itertools import chain
 
 import numpy as np
+from simpy.events import NORMAL
 
 from sim.des.centre import Centre
 from sim.des.contacts import Bot, ContactBatch, ContactRecords, Presence
 from sim.des.spec import CentreSpec, QueueSpec, centre_from_queues
-from sim.des.states import HELD, QUEUED, UNSERVED
+from sim.des.states import (
+    ABANDONED_F,
+    ANSWERED,
+    ARRIVAL,
+    ATTEMPT,
+    BOT,
+    CALLBACK,
+    CH,
+    CTX_LOST,
+    GROUP,
+    HANDLE,
+    HELD,
+    L2_HANDLE,
+    MESSAGE,
+    MET_CLOSED,
+    N_FIELDS,
+    QUEUED,
+    RESOLVED,
+    ROW,
+    SILENT,
+    START,
+    STATE,
+    SWITCHED,
+    T_QUEUE,
+    TRANSFERRED,
+    UNSERVED,
+    WAIT,
+    Due,
+)
 
 
 def simulate_centre(batch: ContactBatch, spec: CentreSpec, days: int) -> ContactRecords:
@@ -21,19 +51,28 @@ def simulate_centre(batch: ContactBatch, spec: CentreSpec, days: int) -> Contact
     if len(batch) and int(batch.channel.max()) >= len(spec.channels):
         raise ValueError("a contact's channel code has no channel spec")
     centre = Centre(batch, spec, days)
-    carried = np.flatnonzero(batch.carried)
-    for row in carried.tolist():  # last month's deferrable backlog is waiting at t = 0
-        i = centre._new(row, 0, float(batch.arrival_s[row]))
-        centre.r["t_queue"][i] = float(batch.arrival_s[row])
-        if spec.channels[int(batch.channel[row])].realtime:  # a message left while the channel was closed
-            centre.messages.add(i)
+    carried = []
+    for row in np.flatnonzero(batch.carried).tolist():  # last month's deferrable backlog is waiting at t = 0
+        leg = centre._new(row, 0, centre.arrival_of[row])
+        leg[T_QUEUE] = centre.arrival_of[row]
+        leg[MESSAGE] = spec.channels[centre.ch_of[row]].realtime  # a message left while the channel was closed
+        carried.append(leg)
     fresh = np.flatnonzero(~batch.carried)
     centre.env.process(centre.shifts())
-    for i in range(carried.size):
-        centre.env.timeout(0).callbacks.append(partial(lambda i, _ev: centre.to_human(i), i))
-    centre.env.process(centre.source(fresh[np.argsort(batch.arrival_s[fresh], kind="stable")]))
+    on_carried = (lambda ev: centre.to_human(ev.leg, centre.env.now),)
+    for leg in carried:
+        centre.schedule(Due(on_carried, 0.0, leg), NORMAL, 0)
+    centre.start_arrivals(fresh[np.argsort(batch.arrival_s[fresh], kind="stable")])
     centre.env.timeout(centre.close_s).callbacks.append(centre.close_run)
-    centre.env.run()
+    # The legs are many small lists that form no reference cycles; the cyclic collector would scan
+    # them again and again as they pile up (~15 % of the run at 100k legs), so it pauses meanwhile.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        centre.env.run()
+    finally:
+        if collecting:
+            gc.enable()
     for floor in centre.groups:
         floor.close(centre.env.now)
     return _records(centre)
@@ -46,42 +85,36 @@ def simulate_month(batch: ContactBatch, queues: list[QueueSpec] | CentreSpec, da
 
 
 def _records(c: Centre) -> ContactRecords:
-    r, b = c.r, c.b
-    row = np.asarray(r["row"], np.int64)
-    state = np.asarray(r["state"])
-    n = row.size
-
-    def flags(legs) -> np.ndarray:
-        out = np.zeros(n, bool)
-        out[list(legs)] = True
-        return out
-
-    channel = b.channel[row].copy()
-    if c.switched:
-        channel[list(c.switched)] = list(c.switched.values())
+    b = c.b
+    # one float table of every leg's fields (ints, flags and NaNs are exact as float64), then columns
+    cols = np.fromiter(chain.from_iterable(c.legs), float, count=len(c.legs) * N_FIELDS).reshape(-1, N_FIELDS).T
+    row = cols[ROW].astype(np.int64)
+    state = cols[STATE].astype(int)
+    attempt = cols[ATTEMPT].astype(np.int8)
+    channel = cols[CH].astype(b.channel.dtype)
     realtime = np.array([ch.realtime for ch in c.spec.channels])[channel.astype(np.intp)] if row.size else np.zeros(0, bool)
-    message = flags(c.messages)
+    message = cols[MESSAGE] != 0
     unserved = state == UNSERVED
     backlog = np.isin(state, (QUEUED, HELD)) & (~realtime | message)  # a transfer still waiting for level 2 was answered
-    wait = np.asarray(r["wait"], float)
-    t_queue = np.asarray(r["t_queue"], float)
+    wait = cols[WAIT].copy()
+    t_queue = cols[T_QUEUE].copy()
     wait[unserved] = c.close_s - t_queue[unserved]  # NaN for a contact that never joined a queue
     wait[backlog] = c.horizon_s - t_queue[backlog]
-    bot = np.asarray(r["bot"], np.int8)
+    bot = cols[BOT].astype(np.int8)
     stretches = [(f.code, s, e) for f in c.groups for s, e in f.stretches]
     presence = Presence(*(np.array(x, dtype) for x, dtype in zip(zip(*stretches), (np.int16, float, float)))) \
         if stretches else Presence(np.zeros(0, np.int16), np.zeros(0), np.zeros(0))
     return ContactRecords(
         customer_id=b.customer_id[row], channel=channel, reason=b.reason[row], issue=row,
-        attempt=np.asarray(r["attempt"], np.int8), arrival_s=np.asarray(r["arrival"], float),
-        wait_s=wait, handle_s=np.asarray(r["handle"], float), service_start_s=np.asarray(r["start"], float),
-        offered=np.isin(bot, (Bot.NONE, Bot.HANDED_OFF)) & ~np.isnan(t_queue), answered=np.asarray(r["answered"], bool),
-        abandoned=np.asarray(r["abandoned"], bool), resolved=np.asarray(r["resolved"], bool),
-        transferred=np.asarray(r["transferred"], bool),
-        bot=bot, context_lost=np.asarray(r["ctx_lost"], bool), callback=np.asarray(r["callback"], bool),
-        silent=np.asarray(r["silent"], bool), backlog=backlog, carried=b.carried[row] & (np.asarray(r["attempt"]) == 0),
-        unserved_at_close=unserved, l2_handle_s=np.asarray(r["l2_handle"], float),
-        group=np.asarray(r["group"], np.int16), queued_s=t_queue, channel_tried=b.channel[row],
-        met_closed=flags(c.met_closed), switched=flags(c.switched), message=message,
+        attempt=attempt, arrival_s=cols[ARRIVAL].copy(),
+        wait_s=wait, handle_s=cols[HANDLE].copy(), service_start_s=cols[START].copy(),
+        offered=np.isin(bot, (Bot.NONE, Bot.HANDED_OFF)) & ~np.isnan(t_queue), answered=cols[ANSWERED] != 0,
+        abandoned=cols[ABANDONED_F] != 0, resolved=cols[RESOLVED] != 0,
+        transferred=cols[TRANSFERRED] != 0,
+        bot=bot, context_lost=cols[CTX_LOST] != 0, callback=cols[CALLBACK] != 0,
+        silent=cols[SILENT] != 0, backlog=backlog, carried=b.carried[row] & (attempt == 0),
+        unserved_at_close=unserved, l2_handle_s=cols[L2_HANDLE].copy(),
+        group=cols[GROUP].astype(np.int16), queued_s=t_queue, channel_tried=b.channel[row],
+        met_closed=cols[MET_CLOSED] != 0, switched=cols[SWITCHED] != 0, message=message,
         presence=presence,
     )
