@@ -157,8 +157,11 @@ class CustomerModel(mesa.Model):
         quiet = act & ~p.contacted
         p.satisfaction[quiet] += e.drift_to_baseline * (p.own_level[quiet] - p.satisfaction[quiet])
 
-        hazard = self.churn_multiplier * expit(logit(p.churn_propensity) + e.churn_beta * (self.s_ref - p.satisfaction)
-                                               + e.unresolved_churn_gamma * p.unresolved)
+        hazard = logit(p.churn_propensity)  # in place from here: a month at millions of customers keeps few temporaries
+        hazard += e.churn_beta * (self.s_ref - p.satisfaction)
+        hazard += e.unresolved_churn_gamma * p.unresolved
+        expit(hazard, out=hazard)
+        hazard *= self.churn_multiplier
         churn = act & (self.streams.keyed(Stream.CHURN, ids, m) < hazard)
         p.active[churn] = False
         act = p.active.copy()
@@ -166,11 +169,14 @@ class CustomerModel(mesa.Model):
         happy = np.clip((p.satisfaction - self.s_ref) / max(1e-9, 1.0 - self.s_ref), 0.0, 1.0)
         upsell = act & (self.streams.keyed(Stream.UPSELL, ids, m) < c.upsell_rate_per_month * happy)
         p.extra_spend_usd[upsell] += c.upsell_usd_per_month
+        del happy
         spend = p.spend_usd()
         revenue = float(spend[act].sum())
 
         ltr = likelihood_to_recommend(p.satisfaction, e.nps_noise_sd * ndtri(self.streams.keyed(Stream.NPS, ids, m)))
         promoters, detractors = act & (ltr >= 9), act & (ltr <= 6)
+        nps_value = nps(ltr[act])
+        del ltr
         rho = e.referral_rate_per_promoter_month * e.referral_conversion * p.referral_propensity
         pos, neg = np.where(promoters, rho, 0.0), np.where(detractors, e.negative_wom_multiplier * rho, 0.0)
 
@@ -179,7 +185,7 @@ class CustomerModel(mesa.Model):
             "revenue_usd": revenue, "gross_margin_usd": revenue * c.gross_margin,
             "upsell_revenue_usd": float(p.extra_spend_usd[act].sum()), "upsells": float(upsell.sum()),
             "referred_revenue_usd": float((spend - p.extra_spend_usd)[act & p.referred].sum()),
-            "nps": nps(ltr[act]), "promoters_share": float(promoters.sum() / max(1, act.sum())),
+            "nps": nps_value, "promoters_share": float(promoters.sum() / max(1, act.sum())),
             "detractors_share": float(detractors.sum() / max(1, act.sum())),
             "satisfaction_mean": float(p.satisfaction[act].mean()) if act.any() else float("nan"),
             "contacted_customers": float(p.contacted.sum()),
