@@ -128,7 +128,7 @@ class Reference:
     def join(self) -> None:
         """Newcomers' fixed attributes: the same id blocks as the model (bookkeeping, not timed)."""
         pop = self.source.pop
-        lo = pop.next_id
+        lo = getattr(pop, "next_id", pop.n)
         pop.ensure(lo + self.new)
         rows = np.arange(pop.n - self.new, pop.n)
         self.sat, self.own = np.r_[self.sat, pop.own_level[rows]], np.r_[self.own, pop.own_level[rows]]
