@@ -5,11 +5,29 @@ Every generator is ``SeedSequence(root, spawn_key=(replication, stream, *key))``
 fully determined by *what* it describes (replication, stream, month, block…), never by the order
 in which code happens to ask for it, the executor, or the number of workers.
 
-Common random numbers: world draws (who needs to contact us, when, why, patience, work content,
-churn propensity) are drawn per customer id / per potential contact from streams that do not
-depend on the investment. Arrays are drawn so that their *prefix* is stable: asking for ``n`` or
-``n + k`` values gives the same first ``n`` values, so two arms with different numbers of
-customers still share the draws of the customers they have in common.
+Common random numbers: world draws never depend on the investment. Two kinds:
+
+* Fixed customer attributes are drawn per block of ``CUSTOMER_BLOCK`` ids from a PCG64 generator
+  (prefix-stable: customer ``i``'s attributes never depend on how many customers exist).
+* Everything drawn per customer and month (how many needs, churn, upsell, NPS noise, referrals)
+  and per need (channel, arrival, reason, patience, work, decisions, surveys) is *keyed*:
+  :meth:`Streams.keyed` hashes (replication, stream, month…) and a 64-bit counter (the customer id,
+  or :func:`need_key` of (customer id, need number)) to uniforms, so a value exists only when it is
+  asked for, costs nothing for customers who are gone, and is the same whatever else is asked,
+  in which order, and in which arm.
+
+The keyed generator is counter-based (Salmon et al. 2011, "Parallel random numbers: as easy as
+1, 2, 3"): value ``j`` of counter ``c`` under key ``(k1, k2)`` is output ``j`` of a SplitMix64
+generator (Steele, Lea & Flood 2014) whose state starts at ``mix64(c ^ k1) + k2``, where ``mix64``
+is SplitMix64's finaliser (a bijection of 64-bit words with full avalanche) and ``(k1, k2)`` are two
+64-bit words of ``SeedSequence(root, spawn_key=(replication, stream, *key))``. Why it is sound:
+for one key, distinct counters give distinct start states (``c ↦ mix64(c ^ k1)`` is a bijection),
+each counter reads ≤ 64 consecutive outputs of its own SplitMix64 sequence (outputs of one sequence
+are a bijection of the position: never repeat within 2^64), and start states are spread over
+2^64 by the finaliser, so two of N counters' runs overlap with probability ≤ N²·64 / 2^64
+(< 10⁻⁴ for N = 10⁸ needs in one month and stream); SplitMix64 passes BigCrush. Streams and months
+have independent keys from SeedSequence's hash. Tests check uniformity, independence of
+neighbouring counters and streams (tests/test_keyed_draws.py).
 """
 
 from __future__ import annotations
@@ -18,6 +36,14 @@ import hashlib
 from enum import IntEnum
 
 import numpy as np
+
+#: Bits of a need key left for the need number: :func:`need_key` is ``customer_id << NEED_BITS | need``.
+NEED_BITS = 16
+MAX_NEEDS = (1 << NEED_BITS) - 1  # needs per customer and month (a Poisson count; never near this)
+
+_GAMMA = np.uint64(0x9E3779B97F4A7C15)  # SplitMix64's increment (odd: positions never repeat)
+_M1, _M2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
+_CHUNK = 1 << 15  # counters hashed at a time (temporaries stay in cache, memory stays flat)
 
 #: Customers' fixed attributes are drawn in blocks of this many ids, so that the attributes of
 #: customer ``i`` never depend on how many customers exist.
@@ -53,6 +79,24 @@ class Stream(IntEnum):
     REOPEN = 24  # standard exponentials per potential contact and attempt: delay after a closed channel opens
     PRIOR = 25  # one standard normal per uncertain setting, keyed by the setting's path (PSA)
     SHIFT = 26  # channel-shift uniform per potential contact (an omnichannel platform moves some contacts)
+    # Since issue 17 the streams "per potential contact" above are keyed by need (``need_key``) and
+    # those "per customer and month" by customer id, through :meth:`Streams.keyed`.
+
+
+def mix64(x: np.ndarray) -> np.ndarray:
+    """SplitMix64's finaliser, in place on a uint64 array: a bijection of 64-bit words."""
+    t = np.empty_like(x)
+    for shift, mult in ((30, _M1), (27, _M2), (31, None)):
+        np.right_shift(x, np.uint64(shift), out=t)
+        np.bitwise_xor(x, t, out=x)
+        if mult is not None:
+            np.multiply(x, mult, out=x)
+    return x
+
+
+def need_key(customer_id: np.ndarray, need: np.ndarray) -> np.ndarray:
+    """The draw key of need number ``need`` (0, 1, …) of a customer in a month: ``id << 16 | need``."""
+    return (np.asarray(customer_id, np.int64) << NEED_BITS) | np.asarray(need, np.int64)
 
 
 def seed_sequence(root_seed: int, replication: int, stream: Stream, *key: int) -> np.random.SeedSequence:
@@ -94,3 +138,33 @@ class Streams:
     def uniforms(self, stream: Stream, n: int, *key: int) -> np.ndarray:
         """``n`` prefix-stable U(0,1) draws."""
         return self.rng(stream, *key).random(n)
+
+    def keyed(self, stream: Stream, counter: np.ndarray, *key: int, slots: int | None = None) -> np.ndarray:
+        """Uniforms in the open interval (0, 1) for each counter (a customer id or a need key).
+
+        ``slots=None`` gives one value per counter; ``slots=k`` gives ``k`` values per counter, shape
+        ``counter.shape + (k,)``, and value ``j`` is the same whatever ``k`` (≥ j + 1) is asked.
+
+        Example:
+            >>> s = Streams(42, 0)
+            >>> a = s.keyed(Stream.CHURN, np.array([7, 3, 5]), 2)
+            >>> b = s.keyed(Stream.CHURN, np.array([5, 99, 7]), 2)
+            >>> bool(a[0] == b[2] and a[2] == b[0])
+            True
+        """
+        k1, k2 = seed_sequence(self.root_seed, self.replication, stream, *key).generate_state(2, np.uint64)
+        flat = np.asarray(counter, np.int64).reshape(-1)
+        width = 1 if slots is None else int(slots)
+        out = np.empty((flat.size, width))
+        offsets = np.arange(width, dtype=np.uint64) * _GAMMA + k2
+        for lo in range(0, flat.size, _CHUNK):
+            c = flat[lo:lo + _CHUNK].view(np.uint64) ^ k1
+            x = mix64(c)[:, None] + offsets  # SplitMix64 states, one row per counter
+            mix64(x.reshape(-1))
+            np.right_shift(x, np.uint64(11), out=x)
+            part = out[lo:lo + _CHUNK]
+            part[...] = x
+            part += 0.5
+            part *= 2.0**-53
+        shape = np.shape(counter)
+        return out.reshape(shape) if slots is None else out.reshape(shape + (width,))

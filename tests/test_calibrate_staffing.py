@@ -119,9 +119,16 @@ def test_plan_equals_the_erlang_a_minimum_on_an_exponential_single_channel(tmp_p
     lam = 14_400 / 30 / 24 / 3600
     n = next(n for n in range(1, 50) if erlang_a(lam, 300, 180, n, 20).service_level >= 0.8)
     assert erlang_a(lam, 300, 180, n - 1, 20).service_level < 0.8 <= erlang_a(lam, 300, 180, n, 20).service_level
-    assert result.first_guess[next(iter(result.plan))] == (n,) * 24
-    assert result.plan == result.first_guess  # the simulation confirms it without changes
-    assert result.met_share[next(iter(result.plan))] >= 0.95
+    ch = next(iter(result.plan))
+    assert result.first_guess[ch] == (n,) * 24
+    # The simulation confirms it up to sampling noise. Measured (issue 17, 10 replications of this
+    # world with n agents, old and new random streams): the monthly service level has sd ≈ 0.0045 per
+    # replication around Erlang A's 0.808, only ~1.7 sd above the 0.80 target, so a replication misses
+    # it with probability ≈ 4 % and all 10 meet it (plan == first guess, as this test asserted before)
+    # only ≈ 68 % of the time, whatever the stream; one added agent-hour lifts the month by ≈ 0.005.
+    extra = np.subtract(result.plan[ch], result.first_guess[ch])
+    assert extra.min() >= 0 and extra.sum() <= 2
+    assert result.met_share[ch] >= 0.95
 
 
 def test_a_bot_tier_reduces_the_plan(tmp_path):

@@ -2,7 +2,7 @@
 
 * memory: S ← S + w·(episode − S), w = memory_weight / (1 + tenure / memory_tenure_scale_months);
 * churn hazard: logit h = logit θ_i + β·(S_ref − S) + γ·[unresolved], times the investment's multiplier;
-  checked exactly (the month's churn uniforms are a named stream, so the churned set is known),
+  checked exactly (the month's churn uniforms are a named stream keyed by customer id, so the churned set is known),
   and statistically against the reported per-segment churn counts (binomial, 4.5 sd, several seeds);
 * direction: for every segment, a worse experience means a higher hazard; at the reference point
   the hazard is the segment's base churn.
@@ -97,7 +97,7 @@ def test_churned_set_is_exactly_those_whose_uniform_falls_below_the_hazard(beta,
     m.churn_multiplier = multiplier
     theta = m.pop.churn_propensity.copy()
     m.step()
-    u = Streams(seed, 0).rng(Stream.CHURN, 1).random(n)
+    u = Streams(seed, 0).keyed(Stream.CHURN, np.arange(n), 1)  # month 1's churn uniform, keyed by customer id
     expected = u < hazard_formula(theta, s, unresolved, beta, gamma, multiplier=multiplier)
     churned = ~m.pop.active[:n]
     assert np.array_equal(churned, expected)

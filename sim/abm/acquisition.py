@@ -50,15 +50,18 @@ def unlimited(pressure_pos: np.ndarray, pressure_neg: np.ndarray, u_ref: np.ndar
     return Adoption(marketing=max(0, marketing_draw - deterred), referred=referred, deterred=min(deterred, marketing_draw))
 
 
-def finite(prospect: np.ndarray, pressure_pos: np.ndarray, pressure_neg: np.ndarray, u: np.ndarray,
+def finite(ids: np.ndarray, prospect: np.ndarray, pressure_pos: np.ndarray, pressure_neg: np.ndarray, u: np.ndarray,
            p_marketing: float, size: int, network: sparse.csr_matrix | None, mean_degree: float) -> Adoption:
-    """Finite market: adoption decision for every prospect (``prospect`` mask over all ids)."""
+    """Finite market: adoption decision for every prospect (arrays over the population's rows, whose
+    customer ids are ``ids``; the network is over ids). Returns the adopters' rows."""
     if network is None:
         pos = float(pressure_pos.sum()) / size
         neg = float(pressure_neg.sum()) / size
     else:
-        pos = (network @ pressure_pos)[: prospect.size] / mean_degree
-        neg = (network @ pressure_neg)[: prospect.size] / mean_degree
+        by_id = np.zeros((size, 2))
+        by_id[ids, 0], by_id[ids, 1] = pressure_pos, pressure_neg
+        spread = (network @ by_id)[ids] / mean_degree
+        pos, neg = spread[:, 0], spread[:, 1]
     keep = np.exp(-neg)
     p_market = p_marketing * keep
     p_total = (1.0 - (1.0 - p_marketing) * np.exp(-pos)) * keep

@@ -18,11 +18,15 @@ class CohortLedger:
         self.d = (1.0 + discount_rate_annual) ** (1.0 / 12.0) - 1.0  # DESIGN.md finance conventions
         self.pv_margin = np.zeros(0)
 
-    def record(self, month: int, pop, active: np.ndarray, margin_usd: np.ndarray, hazard: np.ndarray) -> dict[str, float]:
-        """Book this month's margin of the active customers; return the cohort LTV metrics."""
-        joined = pop.joined_month
-        members = joined >= 0
-        size = np.bincount(joined[members], minlength=month + 1).astype(float)
+    def record(self, month: int, joined: np.ndarray, cohort_size: np.ndarray, active: np.ndarray, margin_usd: np.ndarray,
+               hazard: np.ndarray) -> dict[str, float]:
+        """Book this month's margin of the active customers; return the cohort LTV metrics.
+
+        ``joined`` is each row's joining month and ``active`` its state (rows of customers who left
+        are gone); ``cohort_size`` counts everyone who ever joined each cohort (the LTV denominator).
+        """
+        size = np.zeros(month + 1)
+        size[: min(month + 1, cohort_size.size)] = cohort_size[: month + 1]
         if self.pv_margin.size < size.size:
             self.pv_margin = np.pad(self.pv_margin, (0, size.size - self.pv_margin.size))
         factor = (1.0 + self.d) ** -month

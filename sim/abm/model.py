@@ -1,8 +1,15 @@
 """The Mesa model of customers: who contacts us, how they feel, who leaves, who joins.
 
 Customer state lives in numpy arrays (:mod:`sim.abm.population`): one Python object per customer
-costs ~60× the CPU and ~30× the memory (FACTS.md §6). Every draw is keyed by (stream, month) or by
-id block and is prefix-stable, so two arms share the draws of every customer they have in common.
+costs ~60× the CPU and ~30× the memory (FACTS.md §6); rows exist only for customers who can still
+matter. Fixed attributes are drawn per id block; every monthly draw is keyed by (stream, month,
+customer id) or (stream, month, customer id, need number) (:meth:`sim.streams.Streams.keyed`), so
+two arms share the draws of every customer they have in common, and a churned customer costs nothing.
+
+Contacts: customer i has K ~ Poisson(λ_i) needs in a month, K the Poisson quantile of one keyed
+uniform (inverse CDF). The quantile grows with λ for a fixed uniform, so a customer who wants more
+contact in one arm has the same needs as in the other arm plus more (monotone coupling), and need
+j's channel and every later draw are keyed by (i, j): only needs that happen are ever drawn.
 
 Monthly order of events: the customers active at the start of the month may contact us
 (``propose_contacts``); the pipeline serves them and hands back episodes (``absorb``); ``step``
@@ -16,25 +23,48 @@ from dataclasses import dataclass
 
 from sim.abm.mesa_shallow import mesa
 import numpy as np
-from scipy.special import expit, logit
+from scipy.special import expit, logit, ndtri
 
 from sim.abm import acquisition
 from sim.abm.cohorts import CohortLedger
-from sim.abm.population import Population
+from sim.abm.population import GROWTH, Population
 from sim.experience import likelihood_to_recommend, nps
 from sim.scenario import CustomerConfig, ExperienceConfig, MarketConfig
-from sim.streams import Stream, Streams
+from sim.streams import MAX_NEEDS, Stream, Streams, need_key
 
 CONTACT_RATE_CAP = 3.0  # unhappy customers contact at most 3x their segment's base rate
+U_CAP = 1.0 - 1e-12  # quantiles of uniforms above this are taken at it (the CDF sum is exact to ~1e-15)
 
 
 @dataclass(frozen=True)
 class ContactRequests:
-    """The month's contacts, in customer-id order; ``potential_index`` keys the world draws."""
+    """The month's contacts, in customer-id order; ``need_key`` (customer id, need number) keys their draws."""
 
     customer_id: np.ndarray
     channel: np.ndarray
-    potential_index: np.ndarray
+    need_key: np.ndarray
+
+
+def poisson_quantile(u: np.ndarray, lam: np.ndarray) -> np.ndarray:
+    """Smallest k with P(K ≤ k) ≥ u for K ~ Poisson(λ), element-wise (inverse CDF by summing terms).
+
+    Only the customers whose uniform lies above the CDF so far are carried to the next term, so the
+    cost is ~(1 + λ) operations per customer.
+    """
+    u = np.minimum(u, U_CAP)
+    k = np.zeros(u.size, np.int64)
+    term = np.exp(-lam)
+    idx = np.flatnonzero(u > term)
+    term, cdf, lam_i, u_i = term[idx], term[idx].copy(), lam[idx], u[idx]
+    j = 0
+    while idx.size and j < MAX_NEEDS:
+        j += 1
+        k[idx] = j
+        term *= lam_i / j
+        cdf += term
+        more = u_i > cdf
+        idx, term, cdf, lam_i, u_i = idx[more], term[more], cdf[more], lam_i[more], u_i[more]
+    return k
 
 
 class CustomerModel(mesa.Model):
@@ -58,7 +88,7 @@ class CustomerModel(mesa.Model):
         self.month = 0  # our own clock (Mesa's counters change across versions)
         self.last_metrics: dict[str, float] = {}
         size = self.market.size
-        self.pop = Population(customers, streams, 2 * customers.initial if size is None else size)
+        self.pop = Population(customers, streams, int(GROWTH * customers.initial) + 1 if size is None else size)
         self.pop.ensure(customers.initial if size is None else size)
         self.pop.join(np.arange(customers.initial), 0, keep_tenure=True)
         self.network = None
@@ -71,7 +101,8 @@ class CustomerModel(mesa.Model):
     # Backwards-compatible views used by tests and the pipeline.
     @property
     def n_ids(self) -> int:
-        return self.pop.n
+        """Customer ids given out so far (rows exist only for those who can still matter)."""
+        return self.pop.next_id
 
     @property
     def active_count(self) -> int:
@@ -84,7 +115,7 @@ class CustomerModel(mesa.Model):
 
     # ---- the month ---------------------------------------------------------------------
     def contact_rates(self) -> np.ndarray:
-        """Contacts per month wanted by each id (active or not)."""
+        """Contacts per month wanted by each row's customer (active or not)."""
         p = self.pop
         rate = self.cfg.contact_rate_per_month * p.contact_multiplier[p.segment]
         k = self.cfg.contact_satisfaction_sensitivity
@@ -93,52 +124,59 @@ class CustomerModel(mesa.Model):
         return rate
 
     def propose_contacts(self) -> ContactRequests:
-        """Contacts wanted this month by the customers active now (thinning of a maximal Poisson rate)."""
-        month, n, p = self.month + 1, self.pop.n, self.pop
-        cap = CONTACT_RATE_CAP if self.cfg.contact_satisfaction_sensitivity > 0 else 1.0
-        lam_max = self.cfg.contact_rate_per_month * float(p.contact_multiplier.max()) * cap
-        counts = self.streams.rng(Stream.CONTACT_COUNT, month).poisson(lam_max, n)
-        total = int(counts.sum())
-        ids = np.repeat(np.arange(n, dtype=np.int64), counts)
-        pidx = np.arange(total, dtype=np.int64)
-        accept_u = self.streams.rng(Stream.CONTACT_ACCEPT, month).random(total)
-        channel_u = self.streams.rng(Stream.CHANNEL, month).random(total)
-        rate = self.contact_rates()
-        keep = p.active[ids] & (accept_u * lam_max < rate[ids]) if total else np.zeros(0, bool)
+        """Needs of the customers active now: a Poisson count each (keyed quantile), a channel each (keyed)."""
+        month, p = self.month + 1, self.pop
+        rows = np.flatnonzero(p.active)
+        ids = p.id[rows]
+        lam = self.contact_rates()[rows] if rows.size else np.zeros(0)
+        counts = poisson_quantile(self.streams.keyed(Stream.CONTACT_COUNT, ids, month), lam)
+        who = np.repeat(ids, counts)
+        first = np.cumsum(counts) - counts  # position of each customer's need 0
+        need = np.arange(who.size, dtype=np.int64) - np.repeat(first, counts)
+        keys = need_key(who, need)
+        channel_u = self.streams.keyed(Stream.CHANNEL, keys, month)
         channel = np.searchsorted(self.channel_cdf, channel_u, side="right").astype(np.int8)
-        return ContactRequests(ids[keep], channel[keep], pidx[keep])
+        return ContactRequests(who, channel, keys)
 
     def absorb(self, ids: np.ndarray, episode_score: np.ndarray, unresolved_ids: np.ndarray) -> None:
         """Move each contacting customer's satisfaction toward this month's episode (memory fades with tenure)."""
         p = self.pop
-        w = self.exp.memory_weight / (1.0 + p.tenure_months[ids] / self.exp.memory_tenure_scale_months)
-        p.satisfaction[ids] += w * (episode_score - p.satisfaction[ids])
-        p.contacted[ids] = True
-        p.unresolved[unresolved_ids] = True
+        rows = p.rows(ids)
+        w = self.exp.memory_weight / (1.0 + p.tenure_months[rows] / self.exp.memory_tenure_scale_months)
+        p.satisfaction[rows] += w * (episode_score - p.satisfaction[rows])
+        p.contacted[rows] = True
+        p.unresolved[p.rows(unresolved_ids)] = True
 
     def step(self) -> None:
         """Close the month; its metrics are left in ``last_metrics``."""
         self.month += 1
         m, e, c, p = self.month, self.exp, self.cfg, self.pop
-        n = p.n
+        p.compact()  # last month's churners leave the arrays: memory follows the customers who exist
+        ids = p.id
         act = p.active.copy()
         quiet = act & ~p.contacted
         p.satisfaction[quiet] += e.drift_to_baseline * (p.own_level[quiet] - p.satisfaction[quiet])
 
-        hazard = self.churn_multiplier * expit(logit(p.churn_propensity) + e.churn_beta * (self.s_ref - p.satisfaction)
-                                               + e.unresolved_churn_gamma * p.unresolved)
-        churn = act & (self.streams.rng(Stream.CHURN, m).random(n) < hazard)
+        hazard = logit(p.churn_propensity)  # in place from here: a month at millions of customers keeps few temporaries
+        hazard += e.churn_beta * (self.s_ref - p.satisfaction)
+        hazard += e.unresolved_churn_gamma * p.unresolved
+        expit(hazard, out=hazard)
+        hazard *= self.churn_multiplier
+        churn = act & (self.streams.keyed(Stream.CHURN, ids, m) < hazard)
         p.active[churn] = False
         act = p.active.copy()
 
         happy = np.clip((p.satisfaction - self.s_ref) / max(1e-9, 1.0 - self.s_ref), 0.0, 1.0)
-        upsell = act & (self.streams.rng(Stream.UPSELL, m).random(n) < c.upsell_rate_per_month * happy)
+        upsell = act & (self.streams.keyed(Stream.UPSELL, ids, m) < c.upsell_rate_per_month * happy)
         p.extra_spend_usd[upsell] += c.upsell_usd_per_month
+        del happy
         spend = p.spend_usd()
         revenue = float(spend[act].sum())
 
-        ltr = likelihood_to_recommend(p.satisfaction, e.nps_noise_sd * self.streams.rng(Stream.NPS, m).standard_normal(n))
+        ltr = likelihood_to_recommend(p.satisfaction, e.nps_noise_sd * ndtri(self.streams.keyed(Stream.NPS, ids, m)))
         promoters, detractors = act & (ltr >= 9), act & (ltr <= 6)
+        nps_value = nps(ltr[act])
+        del ltr
         rho = e.referral_rate_per_promoter_month * e.referral_conversion * p.referral_propensity
         pos, neg = np.where(promoters, rho, 0.0), np.where(detractors, e.negative_wom_multiplier * rho, 0.0)
 
@@ -147,12 +185,12 @@ class CustomerModel(mesa.Model):
             "revenue_usd": revenue, "gross_margin_usd": revenue * c.gross_margin,
             "upsell_revenue_usd": float(p.extra_spend_usd[act].sum()), "upsells": float(upsell.sum()),
             "referred_revenue_usd": float((spend - p.extra_spend_usd)[act & p.referred].sum()),
-            "nps": nps(ltr[act]), "promoters_share": float(promoters.sum() / max(1, act.sum())),
+            "nps": nps_value, "promoters_share": float(promoters.sum() / max(1, act.sum())),
             "detractors_share": float(detractors.sum() / max(1, act.sum())),
             "satisfaction_mean": float(p.satisfaction[act].mean()) if act.any() else float("nan"),
             "contacted_customers": float(p.contacted.sum()),
         }
-        metrics.update(self.ledger.record(m, p, act, spend * c.gross_margin, hazard))
+        metrics.update(self.ledger.record(m, p.joined_month, p.cohort_size, act, spend * c.gross_margin, hazard))
         if len(p.segments) > 1:
             for code, sg in enumerate(p.segments):
                 in_seg = p.segment == code
@@ -167,17 +205,18 @@ class CustomerModel(mesa.Model):
         self.last_metrics = metrics
 
     def _acquire(self, m: int, pos: np.ndarray, neg: np.ndarray, metrics: dict) -> None:
-        p, n = self.pop, self.pop.n
+        p = self.pop
+        ids = p.id
         if self.market.size is None:
-            got = acquisition.unlimited(pos, neg, self.streams.rng(Stream.REFERRAL, m).random(n),
-                                        self.streams.rng(Stream.WOM, m).random(n),
+            got = acquisition.unlimited(pos, neg, self.streams.keyed(Stream.REFERRAL, ids, m),
+                                        self.streams.keyed(Stream.WOM, ids, m),
                                         int(self.streams.rng(Stream.ACQUISITION, m).poisson(self.cfg.acquisition_per_month)))
             first = p.n
-            p.ensure(first + got.marketing + got.referred)
+            p.ensure(p.next_id + got.marketing + got.referred)
             new = np.arange(first, p.n)
             p.join(new, m, referred=np.arange(new.size) >= got.marketing)
         else:
-            got = acquisition.finite(~p.ever, pos, neg, self.streams.rng(Stream.ADOPTION, m).random(n),
+            got = acquisition.finite(ids, ~p.ever, pos, neg, self.streams.keyed(Stream.ADOPTION, ids, m),
                                      self.market.marketing_p_per_month, self.market.size, self.network,
                                      self.market.mean_degree)
             p.join(got.ids_marketing, m, referred=False)

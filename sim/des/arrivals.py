@@ -1,8 +1,9 @@
 """World draws of contacts: when they arrive, why, how patient they are, how much work they carry.
 
-Everything is drawn per *potential contact index* (numbered in customer-id order by the customer
-model) from named streams, as prefix-stable arrays, so contact k has the same arrival time,
-reason, patience, work content and decision uniforms in the baseline and in every investment arm.
+Everything is drawn per contact from named streams keyed by the contact's *draw key* (the need
+key (customer id, need number) the customer model gives it; :meth:`sim.streams.Streams.keyed`), so
+a need has the same arrival time, reason, patience, work content and decision uniforms in the
+baseline and in every investment arm, and only contacts that happen are drawn.
 
 Arrival times are non-homogeneous: a day of the month is drawn with weight
 weekday_weight × day multiplier (one Gamma multiplier per day with CV ``day_volume_cv``, shared by
@@ -95,6 +96,14 @@ def unit_work(u: np.ndarray, distribution: str, cv: float) -> np.ndarray:
     return np.exp(sigma * ndtri(u) - sigma**2 / 2.0)
 
 
+def exponentials(u: np.ndarray) -> np.ndarray:
+    """Standard exponentials from uniforms in (0, 1), in place: −log(1 − u) (inverse CDF)."""
+    np.negative(u, out=u)
+    np.log1p(u, out=u)
+    np.negative(u, out=u)
+    return u
+
+
 def patience_factor(e: np.ndarray, cv: float | None) -> np.ndarray:
     """Mean-1 patience factors from standard exponentials: exponential itself, or lognormal by
     the probability integral transform (so the same draw stays the same customer's patience)."""
@@ -122,7 +131,8 @@ def draw_contacts(streams: Streams, month: int, customer_id: np.ndarray, channel
     Args:
         streams: the replication's streams.
         month: month number (1-based); part of every stream key.
-        customer_id, channel, potential_index: one entry per realised contact.
+        customer_id, channel, potential_index: one entry per realised contact; ``potential_index``
+            holds each contact's draw key (distinct keys, e.g. need keys), kept in the batch.
         demand: one spec per channel code.
         days: days in the month.
         reasons: the contact reasons (default: one reason).
@@ -132,14 +142,13 @@ def draw_contacts(streams: Streams, month: int, customer_id: np.ndarray, channel
     n = int(potential_index.size)
     if n == 0:
         return ContactBatch.empty()
-    size = int(potential_index.max()) + 1
-    attempts = MAX_FOLLOWUPS + 1
-    t = streams.rng(Stream.ARRIVAL, month).random((size, 3))[potential_index]
-    w = streams.rng(Stream.HANDLE, month).random(size)[potential_index]
-    e = streams.rng(Stream.PATIENCE, month).standard_exponential((size, attempts, 2))[potential_index]
-    u = streams.rng(Stream.RESOLVE, month).random((size, attempts, len(U)))[potential_index]
-    ru = streams.rng(Stream.REASON, month).random(size)[potential_index]
-    reopen = streams.rng(Stream.REOPEN, month).standard_exponential((size, attempts))[potential_index]
+    key, attempts = np.asarray(potential_index, np.int64), MAX_FOLLOWUPS + 1
+    t = streams.keyed(Stream.ARRIVAL, key, month, slots=3)
+    w = streams.keyed(Stream.HANDLE, key, month)
+    e = exponentials(streams.keyed(Stream.PATIENCE, key, month, slots=attempts * 2)).reshape(n, attempts, 2)
+    u = streams.keyed(Stream.RESOLVE, key, month, slots=attempts * len(U)).reshape(n, attempts, len(U))
+    ru = streams.keyed(Stream.REASON, key, month)
+    reopen = exponentials(streams.keyed(Stream.REOPEN, key, month, slots=attempts))
     shares = np.array([r.share for r in reasons], float)
     reason = np.searchsorted(np.cumsum(shares) / shares.sum(), ru, side="right").astype(np.int16)
 

@@ -1,7 +1,7 @@
 """One replication of one arm: the month loop that couples customers (ABM) and the centre (DES).
 
 This is the only module that knows both halves. They talk through plain data: contact requests
-(ids, channels, world-draw indices) go to the DES; one record per contact leg comes back, is
+(ids, channels, need keys that key every draw about a contact) go to the DES; one record per contact leg comes back, is
 scored by :mod:`sim.experience`, and per-customer episodes go back to the customer model. Churn
 and acquisition change next month's contact volume, which changes waits: the feedback loop.
 Deferrable work (e-mail, social) still waiting at month end is carried into the next month.
@@ -13,6 +13,7 @@ import dataclasses
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy.special import ndtri
 
 from sim.abm import CustomerModel
 from sim.des import Bot, ContactBatch, ContactRecords, draw_contacts, interval_kpis, simulate_centre
@@ -98,15 +99,22 @@ def prevent(sc: Scenario, streams: Streams, month: int, fresh: ContactBatch, fx:
     empty = (np.zeros(0, np.int64), np.zeros(0), np.zeros(0))
     if not len(fresh) or (fx.deflection == 0 and not fx.prevention_by_reason):
         return fresh, empty, 0, 0
-    size = int(fresh.potential_index.max()) + 1
-    deflected = streams.rng(Stream.DEFLECT, month).random(size)[fresh.potential_index] < fx.deflection
+    deflected = streams.keyed(Stream.DEFLECT, fresh.potential_index, month) < fx.deflection
     names = [r.name for r in sc.reasons] or ["general"]
     share = np.array([fx.prevention_by_reason.get(n, 0.0) for n in names])[fresh.reason.astype(np.intp)]
-    prevented = ~deflected & (streams.rng(Stream.PREVENT, month).random(size)[fresh.potential_index] < share)
+    prevented = ~deflected & (streams.keyed(Stream.PREVENT, fresh.potential_index, month) < share)
     gone = deflected | prevented
     score = np.where(deflected, fx.self_service_score, sc.experience.neutral_score + fx.proactive_bonus_score)
     side = (fresh.customer_id[gone], fresh.arrival_s[gone], score[gone])
     return fresh.take(np.flatnonzero(~gone)), side, int(deflected.sum()), int(prevented.sum())
+
+
+def survey_keys(batch: ContactBatch, rec: ContactRecords) -> np.ndarray:
+    """Draw key of each record's issue for this month's recovery and survey draws: its need key, with
+    the top bit set for backlog carried from an earlier month (so it never shares a fresh need's draws)."""
+    key = batch.potential_index[rec.issue].astype(np.uint64)
+    key |= batch.carried[rec.issue].astype(np.uint64) << np.uint64(63)
+    return key.view(np.int64)
 
 
 def carry_backlog(batch: ContactBatch, rec: ContactRecords, days: int) -> ContactBatch:
@@ -122,10 +130,10 @@ def carry_backlog(batch: ContactBatch, rec: ContactRecords, days: int) -> Contac
 def shift_channels(streams: Streams, month: int, channel: np.ndarray, potential_index: np.ndarray,
                    fx: MonthEffects) -> np.ndarray:
     """Channel codes after the month's channel shift (omnichannel): a share of one channel's contacts
-    move to another, chosen by a uniform per potential contact (the same contacts in every month's arm)."""
+    move to another, chosen by a uniform keyed by the need (the same contacts in every arm)."""
     if not fx.channel_shift or not channel.size:
         return channel
-    u = streams.rng(Stream.SHIFT, month).random(int(potential_index.max()) + 1)[potential_index]
+    u = streams.keyed(Stream.SHIFT, potential_index, month)
     out = channel.copy()
     for src, dst, share in fx.channel_shift:
         out[(channel == CHANNELS.index(src)) & (u < share)] = CHANNELS.index(dst)
@@ -180,8 +188,8 @@ def run_arm(scenario: Scenario, investment: Investment | None, replication: int,
     for month in range(1, horizon + 1):
         fx = month_effects(investment, month, rates, days)
         req = model.propose_contacts()
-        channel = shift_channels(streams, month, req.channel, req.potential_index, fx)
-        wanted = draw_contacts(streams, month, req.customer_id, channel, req.potential_index, demand, days,
+        channel = shift_channels(streams, month, req.channel, req.need_key, fx)
+        wanted = draw_contacts(streams, month, req.customer_id, channel, req.need_key, demand, days,
                                reasons, sc.day_volume_cv)
         fresh, side, deflected, prevented = prevent(sc, streams, month, wanted, fx)
         batch = ContactBatch.concat(carry, fresh) if len(carry) else fresh
@@ -189,8 +197,8 @@ def run_arm(scenario: Scenario, investment: Investment | None, replication: int,
         rec = simulate_centre(batch, spec, days)
         if keep_records is not None:
             keep_records.append((month, rec))
-        size = int(batch.potential_index.max()) + 1 if len(batch) else 0
-        recovery_u = streams.rng(Stream.RECOVERY, month).random(size)[batch.potential_index[rec.issue]]
+        key = survey_keys(batch, rec)
+        recovery_u = streams.keyed(Stream.RECOVERY, key, month)
         xp = score_month(sc, batch, rec, expected, fx, recovery_u, side)
         model.absorb(xp.ids, xp.episode, xp.unresolved_ids)
         model.churn_multiplier = fx.churn_multiplier
@@ -199,11 +207,11 @@ def run_arm(scenario: Scenario, investment: Investment | None, replication: int,
             put(name, month, value)
 
         lived = ~rec.backlog
-        pidx = batch.potential_index[rec.issue]
-        responds = lived & (streams.rng(Stream.SURVEY, month).random(size)[pidx] < exp.survey_response_rate)
-        noise = streams.rng(Stream.SURVEY, month, 1).standard_normal(size)[pidx]
+        survey_u = streams.keyed(Stream.SURVEY, key, month, slots=3)
+        responds = lived & (survey_u[:, 0] < exp.survey_response_rate)
+        noise = ndtri(survey_u[:, 1])
         csat = csat_responses(xp.score[responds], exp.csat_noise_sd * noise[responds])
-        ces_noise = streams.rng(Stream.SURVEY, month, 2).standard_normal(size)[pidx]
+        ces_noise = ndtri(survey_u[:, 2])
         ces = ces_responses(effort_units(np.where(rec.offered, np.nan_to_num(rec.wait_s), 0.0)[responds],
                                          expected[rec.channel.astype(np.intp)][responds], rec.answered[responds]
                                          | ~rec.offered[responds], xp.effort[responds]), exp.ces_noise_sd * ces_noise[responds])
