@@ -53,8 +53,8 @@ def baseline_month(replication: int = 0, month: int = 1):
     fx = month_effects(None, month, sc.labor_rates(), sc.days_per_month)
     t = time.process_time()
     req = model.propose_contacts()
-    channel = shift_channels(streams, month, req.channel, req.potential_index, fx)
-    wanted = draw_contacts(streams, month, req.customer_id, channel, req.potential_index, demand_specs(sc),
+    channel = shift_channels(streams, month, req.channel, req.need_key, fx)
+    wanted = draw_contacts(streams, month, req.customer_id, channel, req.need_key, demand_specs(sc),
                            sc.days_per_month, reason_specs(sc), sc.day_volume_cv)
     draw_s = time.process_time() - t
     batch = prevent(sc, streams, month, wanted, fx)[0]

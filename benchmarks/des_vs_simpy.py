@@ -173,7 +173,8 @@ def reference_inputs(batch, spec) -> list[tuple[list, list, list, list]]:
             if g.level == 1 and c in g.channels:
                 servers += np.asarray(g.agents_by_hour) * ch.concurrency
         patience = batch.patience_s[rows] if ch.realtime else np.full(rows.size, math.inf)
-        out.append((batch.arrival_s[rows].tolist(), patience.tolist(), (batch.work_s[rows] * ch.handle_multiplier).tolist(),
+        arrival = np.maximum(batch.arrival_s[rows], 0.0)  # backlog carried from last month waits from t = 0
+        out.append((arrival.tolist(), patience.tolist(), (batch.work_s[rows] * ch.handle_multiplier).tolist(),
                     servers.tolist()))
     return out
 
