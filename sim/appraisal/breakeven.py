@@ -16,7 +16,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
-from scipy.optimize import brentq
 
 from sim.appraisal.benefits import benefit_lines, risk_adjust
 from sim.appraisal.finance import sustained_payback_months
@@ -104,6 +103,8 @@ def _search(sc, world, source: str, keys, param: str, low: float, high: float, t
         return BreakEven(param, math.nan, target_months, math.nan, low, high, f_low, f_high, evaluations,
                          f"no break-even in [{low:g}, {high:g}]: the median cumulative cash flow at month "
                          f"{target_months} is {f_low:,.0f} and {f_high:,.0f} USD at the two ends")
+    from scipy.optimize import brentq  # here, not at the top: scipy.optimize costs ~0.2 s of start-up
+
     value = brentq(lambda x: cumulative(x)[0], low, high, xtol=xtol or (high - low) * 1e-3, maxiter=30)
     _, payback = cumulative(value)
     return BreakEven(param, float(value), target_months, payback, low, high, f_low, f_high, evaluations,

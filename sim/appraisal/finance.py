@@ -23,7 +23,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import brentq
 
 
 def monthly_rate(annual_effective_rate: float) -> float:
@@ -166,6 +165,8 @@ def _scan_rates(v: np.ndarray) -> list[float]:
     values = np.array([np.dot(v, (1.0 + r) ** -t) for r in grid])
     s = np.sign(values)
     roots = []
+    from scipy.optimize import brentq  # here, not at the top: scipy.optimize costs ~0.2 s of start-up
+
     for i in np.flatnonzero(s[:-1] * s[1:] < 0):
         roots.append(float(brentq(lambda r: npv(r, v), grid[i], grid[i + 1], xtol=1e-12)))
     roots += [float(grid[i]) for i in np.flatnonzero(s == 0)]
@@ -208,6 +209,8 @@ def irr(values) -> IRR:
         hi *= 4.0
     if np.sign(f(hi)) == np.sign(f(lo)):
         return IRR(math.nan, "no root found on (-99.9 %, 1e8 %) per period")
+    from scipy.optimize import brentq  # here, not at the top: scipy.optimize costs ~0.2 s of start-up
+
     return IRR(float(brentq(f, lo, hi, xtol=1e-14, rtol=1e-14, maxiter=500)))
 
 

@@ -25,6 +25,7 @@ from sim.des.contacts import HOURS_PER_DAY, MAX_FOLLOWUPS, SECONDS_PER_DAY, SECO
 from sim.streams import Stream, Streams
 
 DISTRIBUTIONS = ("lognormal", "gamma", "exponential")
+_BELOW_ONE = np.nextafter(np.float32(1), np.float32(0))  #: the largest float32 uniform
 
 
 @dataclass(frozen=True)
@@ -145,10 +146,13 @@ def draw_contacts(streams: Streams, month: int, customer_id: np.ndarray, channel
     key, attempts = np.asarray(potential_index, np.int64), MAX_FOLLOWUPS + 1
     t = streams.keyed(Stream.ARRIVAL, key, month, slots=3)
     w = streams.keyed(Stream.HANDLE, key, month)
-    e = exponentials(streams.keyed(Stream.PATIENCE, key, month, slots=attempts * 2)).reshape(n, attempts, 2)
-    u = streams.keyed(Stream.RESOLVE, key, month, slots=attempts * len(U)).reshape(n, attempts, len(U))
+    # Per-attempt draws are kept as float32 (half the memory of a month's batch; 2^-24 resolution is
+    # far below any probability or delay that matters); a uniform never rounds up to 1.
+    e = exponentials(streams.keyed(Stream.PATIENCE, key, month, slots=attempts * 2)).astype(np.float32).reshape(n, attempts, 2)
+    u = np.minimum(streams.keyed(Stream.RESOLVE, key, month, slots=attempts * len(U)).astype(np.float32),
+                   _BELOW_ONE).reshape(n, attempts, len(U))
     ru = streams.keyed(Stream.REASON, key, month)
-    reopen = exponentials(streams.keyed(Stream.REOPEN, key, month, slots=attempts))
+    reopen = exponentials(streams.keyed(Stream.REOPEN, key, month, slots=attempts)).astype(np.float32)
     shares = np.array([r.share for r in reasons], float)
     reason = np.searchsorted(np.cumsum(shares) / shares.sum(), ru, side="right").astype(np.int16)
 

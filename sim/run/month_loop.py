@@ -193,6 +193,8 @@ def run_arm(scenario: Scenario, investment: Investment | None, replication: int,
                                reasons, sc.day_volume_cv)
         fresh, side, deflected, prevented = prevent(sc, streams, month, wanted, fx)
         batch = ContactBatch.concat(carry, fresh) if len(carry) else fresh
+        n_wanted, n_fresh = len(wanted), len(fresh)
+        del req, channel, wanted, fresh, carry  # peak memory: only this month's batch is kept
         spec = centre_spec(sc, fx, month)
         rec = simulate_centre(batch, spec, days)
         if keep_records is not None:
@@ -219,9 +221,9 @@ def run_arm(scenario: Scenario, investment: Investment | None, replication: int,
         put("csat", month, float(csat.mean()) if csat.size else np.nan)
         put("csat_responses", month, float(csat.size))
         put("ces", month, float(ces.mean()) if ces.size else np.nan)
-        put("contacts", month, float(len(fresh)))
-        put("contacts_wanted", month, float(len(wanted)))
-        put("fcr", month, float((rec.resolved & first).sum() / len(fresh)) if len(fresh) else np.nan)
+        put("contacts", month, float(n_fresh))
+        put("contacts_wanted", month, float(n_wanted))
+        put("fcr", month, float((rec.resolved & first).sum() / n_fresh) if n_fresh else np.nan)
         put("repeat_contacts", month, float((rec.attempt > 0).sum()))
         put("experience_mean", month, float(np.nanmean(xp.score)) if lived.any() else np.nan)
         labor, paid_hours = labor_cost(sc, fx)
@@ -254,6 +256,7 @@ def run_arm(scenario: Scenario, investment: Investment | None, replication: int,
         part["month"] = np.full(part["offered"].size, month)
         interval_parts.append(part)
         carry = carry_backlog(batch, rec, days)
+        del batch, rec, xp, part, month_kpis, key, recovery_u, survey_u, lived, responds, noise, ces_noise, first  # free the month before the next one's draws
 
     model.close()
     for t in range(horizon + 1):
