@@ -17,7 +17,13 @@ Per contact = per contact in those batches (first legs; our DES also serves the 
 creates). Goal (issue 17): ours <= 1.0x textbook with start-up included, start-up <= 0.8 s.
 Each figure is the best of ``--repeats`` runs.
 
+``--memory-months 2,4,8``: instead, the peak memory (max RSS) of the whole ``sim run`` process
+for each horizon, on the scenario extended with that ``horizon_months`` (and ``--customers`` as
+``customers.initial`` if given): memory should not grow with the number of months.
+
 Usage: python benchmarks/pipeline_per_contact.py [--scenario scenarios/baseline.yaml] [--repeats 3]
+       python benchmarks/pipeline_per_contact.py --scenario benchmarks/large_centre.yaml --repeats 1
+       python benchmarks/pipeline_per_contact.py --memory-months 2,4,8 [--customers 500000]
 """
 
 from __future__ import annotations
@@ -58,6 +64,32 @@ def child_cpu_s(argv: list[str], env: dict | None = None) -> tuple[float, float]
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), wall
 
 
+def peak_rss_mb(argv: list[str], env: dict | None = None) -> float:
+    """Peak resident memory (MB) of one child process (its own rusage, from ``os.wait4``)."""
+    child = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode:
+        raise subprocess.CalledProcessError(child.returncode, argv)
+    return usage.ru_maxrss / 1024
+
+
+def memory_by_months(path: Path, months: list[int], customers: int | None, env: dict) -> None:
+    """Peak memory of ``sim run`` for each horizon: flat if nothing piles up month after month."""
+    print(f"peak memory of the whole sim run process (one replication) by horizon, {path.name}"
+          + (f" at {customers:,} customers" if customers else ""))
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in months:
+            variant = Path(tmp) / f"h{n}.yaml"
+            text = f"extends: {path}\nname: memory_h{n}\nhorizon_months: {n}\n"
+            if customers:
+                text += f"customers:\n  initial: {customers}\n"
+            variant.write_text(text)
+            mb = peak_rss_mb([*SIM, "run", str(variant), "--reps", "1", "--workers", "1", "--seed", str(SEED),
+                              "--out", str(Path(tmp) / f"out{n}"), "--quiet"], env)
+            print(f"  {n:3d} months: {mb:8.0f} MB")
+
+
 def best(fn, repeats: int) -> tuple[float, float]:
     runs = [fn() for _ in range(repeats)]
     return min(r[0] for r in runs), min(r[1] for r in runs)
@@ -84,9 +116,14 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--scenario", default="scenarios/baseline.yaml")
     ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--memory-months", default="", help="comma-separated horizons: peak memory by horizon instead")
+    ap.add_argument("--customers", type=int, default=None, help="with --memory-months: customers.initial")
     args = ap.parse_args()
     path = (ROOT / args.scenario).resolve()
     py, env = sys.executable, {**os.environ, "PYTHONPATH": str(ROOT)}
+    if args.memory_months:
+        memory_by_months(path, [int(x) for x in args.memory_months.split(",")], args.customers, env)
+        return
 
     with tempfile.TemporaryDirectory() as tmp:
         def whole() -> tuple[float, float]:
@@ -95,6 +132,7 @@ def main() -> None:
                                 "--seed", str(SEED), "--out", str(out)], env)
 
         ours, ours_wall = best(whole, args.repeats)
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the largest child so far: sim run
     startup, startup_wall = best(lambda: child_cpu_s([py, "-c", STARTUP.format(path=str(path))], env), args.repeats)
     help_cpu, help_wall = best(lambda: child_cpu_s([*SIM, "--help"], env), args.repeats)
     validate_cpu, validate_wall = best(lambda: child_cpu_s([*SIM, "validate", str(path)], env),
@@ -116,6 +154,7 @@ def main() -> None:
     print(f"scenario: {args.scenario}, one replication, {len(batches)} months, {contacts:,} contacts served")
     print(f"{'':34s} {'CPU s':>7s} {'µs/contact':>10s}")
     print(f"{'ours: whole sim run process':34s} {ours:7.2f} {ours * us:10.2f}   (wall {ours_wall:.2f} s)")
+    print(f"peak memory of the sim run process: {peak_mb:,.0f} MB")
     print(f"{'ours: start-up':34s} {startup:7.2f} {'':>10s}   (wall {startup_wall:.2f} s)")
     print(f"{'ours: without start-up':34s} {ours - startup:7.2f} {(ours - startup) * us:10.2f}")
     print(f"{'textbook SimPy: same contacts':34s} {ref:7.2f} {ref * us:10.2f}")
