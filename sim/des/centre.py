@@ -127,7 +127,7 @@ class Centre(Returns, Shifts):
         self.legs: list[list] = []  # one record per contact leg, in creation order
         self.followups_beyond_month = 0
         self.held = 0  # legs waiting for their channel to open
-        self.always_open = [table is None for table in self.cal.open]
+        self.open_until = self.cal.open_until  # per channel: open at least until then (updated by the calendar)
         # each timer kind's callbacks, built once (SimPy iterates them; a tuple is enough)
         self.on_bot, self.on_expire, self.on_done = (self._bot_done,), (self._expire,), (self._done,)
         self.on_l2_done, self.on_freed, self.on_arrival = (self._l2_done,), (self._freed_due,), (self._arrival_due,)
@@ -211,7 +211,7 @@ class Centre(Returns, Shifts):
         reason = self.reason_of[row]
         message = leg[MESSAGE]
         if leg[T_QUEUE] != leg[T_QUEUE]:  # NaN: not a carried backlog item
-            if not self.always_open[c] and not message and not self.cal.is_open(c, now):
+            if now >= self.open_until[c] and not message and not self.cal.open_at(c, now):
                 self._closed(leg, now)
                 return
             leg[T_QUEUE] = now

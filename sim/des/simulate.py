@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+from heapq import heappop
 from itertools import chain
 
 import numpy as np
@@ -69,13 +70,24 @@ def simulate_centre(batch: ContactBatch, spec: CentreSpec, days: int) -> Contact
     collecting = gc.isenabled()
     gc.disable()
     try:
-        centre.env.run()
+        _run(centre.env)
     finally:
         if collecting:
             gc.enable()
     for floor in centre.groups:
         floor.close(centre.env.now)
     return _records(centre)
+
+
+def _run(env) -> None:
+    queue, pop = env._queue, heappop
+    while queue:
+        env._now, _, _, ev = pop(queue)
+        callbacks, ev.callbacks = ev.callbacks, None
+        for cb in callbacks:
+            cb(ev)
+        if not ev._ok and not hasattr(ev, "_defused"):
+            raise ev._value
 
 
 def simulate_month(batch: ContactBatch, queues: list[QueueSpec] | CentreSpec, days: int) -> ContactRecords:
