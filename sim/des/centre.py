@@ -131,7 +131,7 @@ class Centre(Returns, Shifts):
         # each timer kind's callbacks, built once (SimPy iterates them; a tuple is enough)
         self.on_bot, self.on_expire, self.on_done = (self._bot_done,), (self._expire,), (self._done,)
         self.on_l2_done, self.on_freed, self.on_arrival = (self._l2_done,), (self._freed_due,), (self._arrival_due,)
-        self.on_follow_up, self.on_rejoin = (self._follow_up_arrives,), (self._rejoin,)
+        self.on_follow_up, self.on_rejoin, self.on_shift = (self._follow_up_arrives,), (self._rejoin,), (self._shift,)
 
     # ---- records ------------------------------------------------------------------------------
     def _new(self, row: int, attempt: int, arrival: float) -> list:

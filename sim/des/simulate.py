@@ -59,7 +59,7 @@ def simulate_centre(batch: ContactBatch, spec: CentreSpec, days: int) -> Contact
         leg[MESSAGE] = spec.channels[centre.ch_of[row]].realtime  # a message left while the channel was closed
         carried.append(leg)
     fresh = np.flatnonzero(~batch.carried)
-    centre.env.process(centre.shifts())
+    centre.start_shifts()
     on_carried = (lambda ev: centre.to_human(ev.leg, centre.env.now),)
     for leg in carried:
         centre.schedule(Due(on_carried, 0.0, leg), NORMAL, 0)
