@@ -19,7 +19,6 @@ those of the first, simpler version (``tests/test_des_golden.py``).
 from __future__ import annotations
 
 import math
-from collections import deque
 
 import numpy as np
 import simpy
@@ -30,37 +29,29 @@ from sim.des.arrivals import patience_factor
 from sim.des.calendar import Calendar
 from sim.des.contacts import SECONDS_PER_DAY, Bot, ContactBatch, U
 from sim.des.returns import REPEAT, RETRIAL, RETURN, Returns
+from sim.des.service import Service, WaitQueue
 from sim.des.shifts import Shifts
 from sim.des.spec import CentreSpec, Closed
 from sim.des.states import (
     ABANDONED,
     ABANDONED_F,
-    ANSWERED,
     ATTEMPT,
     BOT,
     CALLBACK,
     CH,
     CTX_LOST,
     DONE,
-    GROUP,
-    HANDLE,
-    L2_HANDLE,
-    L2_QUEUED,
     MESSAGE,
     NEW,
     QUEUED,
     RESOLVED,
     ROW,
-    SERVING,
     SILENT,
     SILENT_GONE,
-    START,
     STATE,
     SWITCHED,
     T_QUEUE,
-    TRANSFERRED,
     WAIT,
-    WAITING,
     Due,
 )
 
@@ -70,15 +61,7 @@ DRAIN_LIMIT_S = 2 * SECONDS_PER_DAY
 NAN = math.nan
 
 
-class _Queue:
-    __slots__ = ("items", "channel", "realtime", "chat", "l2")
-
-    def __init__(self, channel: int, realtime: bool, chat: bool, l2: bool = False) -> None:
-        self.items: deque[list] = deque()
-        self.channel, self.realtime, self.chat, self.l2 = channel, realtime, chat, l2
-
-
-class Centre(Returns, Shifts):
+class Centre(Service, Returns, Shifts):
     """One simulated month (created per call to :func:`simulate_centre`)."""
 
     def __init__(self, batch: ContactBatch, spec: CentreSpec, days: int) -> None:
@@ -97,9 +80,9 @@ class Centre(Returns, Shifts):
         self.bot_of = [ch.bot for ch in chans]
         self.repeats = [ch.repeat_probability > 0 for ch in chans]  # else an unresolved contact never comes back
         self.offers_callback = [math.isfinite(ch.callback_offer_wait_s) for ch in chans]
-        self.queues = [[_Queue(c, ch.realtime, ch.concurrency > 1) for _ in range(spec.n_reasons)] for c, ch in enumerate(chans)]
-        self.l2_queue = _Queue(-1, True, False, l2=True)
-        self.msg_queues = {c: _Queue(c, False, False) for c, ch in enumerate(chans)
+        self.queues = [[WaitQueue(c, ch.realtime, ch.concurrency > 1) for _ in range(spec.n_reasons)] for c, ch in enumerate(chans)]
+        self.l2_queue = WaitQueue(-1, True, False, l2=True)
+        self.msg_queues = {c: WaitQueue(c, False, False) for c, ch in enumerate(chans)
                            if ch.realtime and ch.closed == Closed.MESSAGE}
         self.all_queues = [q for per_reason in self.queues for q in per_reason]
         self.groups: list[GroupFloor] = []
@@ -132,6 +115,7 @@ class Centre(Returns, Shifts):
         self.on_bot, self.on_expire, self.on_done = (self._bot_done,), (self._expire,), (self._done,)
         self.on_l2_done, self.on_freed, self.on_arrival = (self._l2_done,), (self._freed_due,), (self._arrival_due,)
         self.on_follow_up, self.on_rejoin, self.on_shift = (self._follow_up_arrives,), (self._rejoin,), (self._shift,)
+        self._service_tables()
 
     # ---- records ------------------------------------------------------------------------------
     def _new(self, row: int, attempt: int, arrival: float) -> list:
@@ -254,108 +238,3 @@ class Centre(Returns, Shifts):
         else:
             leg[STATE] = ABANDONED
         self._follow_up(leg, RETRIAL, now)
-
-    # ---- service ------------------------------------------------------------------------------
-    def _start(self, leg: list, floor: GroupFloor, a: int, whole: bool, now: float) -> None:
-        state = leg[STATE]
-        if state == SILENT_GONE:
-            leg[STATE] = DONE
-            detect = self.channels[leg[CH]].silent_detect_s
-            self.schedule(Due(self.on_freed, now + detect, None, floor, a, whole), NORMAL, detect)
-            return
-        ch = self.channels[leg[CH]]
-        if state == L2_QUEUED:
-            handle = self.work_of[leg[ROW]] * self.spec.l2_work_factor / floor.proficiency
-            leg[L2_HANDLE], leg[STATE] = handle, SERVING
-            self.schedule(Due(self.on_l2_done, now + handle, leg, floor, a), NORMAL, handle)
-            return
-        handle = self.work_of[leg[ROW]] * ch.handle_multiplier / floor.proficiency
-        others = 0 if whole else floor.load[a] - 1
-        if others or leg[CTX_LOST]:  # otherwise both factors are exactly 1.0
-            handle *= (1.0 + ch.concurrency_inflation * others) * (1.0 + (ch.bot.no_context_work_increase if leg[CTX_LOST] else 0.0))
-        leg[WAIT], leg[START], leg[HANDLE] = now - leg[T_QUEUE], now, handle
-        leg[GROUP], leg[ANSWERED], leg[STATE] = floor.code, True, SERVING
-        if whole:  # an agent holds one whole contact at a time: its own timer, reused
-            ev = floor.timer[a]
-            if ev is None:
-                ev = floor.timer[a] = Due(self.on_done, 0.0, None, floor, a, True)
-            ev.callbacks, ev.at, ev.leg = self.on_done, now + handle, leg
-        else:
-            ev = Due(self.on_done, now + handle, leg, floor, a, False)
-        self.schedule(ev, NORMAL, handle)
-
-    def _done(self, ev: Due) -> None:
-        leg, floor, now = ev.leg, ev.floor, ev.at
-        row, attempt = leg[ROW], leg[ATTEMPT]
-        ch = self.channels[leg[CH]]
-        reason = self.reason_of[row]
-        if self.l2_groups:
-            u = self.transfer_u0[row] if attempt == 0 else self.b.u[row, attempt, U.TRANSFER]
-            if u < ch.transfer_by_reason[reason] / floor.proficiency:
-                leg[TRANSFERRED], leg[STATE] = True, L2_QUEUED
-                self._to_l2(leg, now)
-                self._freed(floor, ev.agent, ev.whole, now)
-                return
-        u = self.resolve_u0[row] if attempt == 0 else self.b.u[row, attempt, U.RESOLVE]
-        resolved = leg[RESOLVED] = u < 1.0 - (1.0 - ch.fcr_by_reason[reason]) / floor.proficiency
-        leg[STATE] = DONE
-        if not resolved and self.repeats[self.ch_of[row]]:
-            self._follow_up(leg, REPEAT, now)
-        a = ev.agent
-        if floor.release(a, ev.whole, now):
-            self._find_work(floor, a, now)
-
-    def _to_l2(self, leg: list, now: float) -> None:
-        for floor in self.l2_groups:
-            a = floor.take(True)
-            if a is not None:
-                self._start(leg, floor, a, True, now)
-                return
-        self.l2_queue.items.append(leg)
-
-    def _l2_done(self, ev: Due) -> None:
-        leg, now = ev.leg, ev.at
-        resolved = leg[RESOLVED] = self.b.u[leg[ROW], leg[ATTEMPT], U.L2_RESOLVE] < self.spec.l2_fcr
-        leg[STATE] = DONE
-        if not resolved:
-            self._follow_up(leg, REPEAT, now)
-        self._freed(ev.floor, ev.agent, True, now)
-
-    def _freed_due(self, ev: Due) -> None:
-        self._freed(ev.floor, ev.agent, ev.whole, ev.at)
-
-    def _freed(self, floor: GroupFloor, a: int, whole: bool, now: float) -> None:
-        if floor.release(a, whole, now):
-            self._find_work(floor, a, now)
-
-    def _find_work(self, floor: GroupFloor, a: int, now: float) -> None:
-        """Agent ``a`` has capacity: serve the longest-waiting live contact it may take, else park."""
-        if now >= self.close_s:  # the run is over: finish what is in hand and go
-            floor.dismiss(a, now)
-            return
-        empty_handed = floor.load[a] == 0
-        best = _oldest(floor.live_queues if empty_handed else floor.live_chat_queues)
-        if best is None and empty_handed and floor.deferrable_queues and now < self.horizon_s:  # deferrable work only when no live contact waits
-            best = _oldest(floor.deferrable_queues)
-        if best is None:
-            if now >= self.horizon_s:  # after month end nobody waits for work that will not come
-                floor.dismiss(a, now)
-            else:
-                floor.park(a)
-            return
-        leg = best.items.popleft()
-        whole = not best.chat
-        floor.assign_to(a, whole)
-        self._start(leg, floor, a, whole, now)
-
-
-def _oldest(queues: list[_Queue]) -> _Queue | None:
-    """The queue whose head has waited longest (dropping heads that no longer wait), or None."""
-    best, best_t = None, 0.0
-    for q in queues:
-        items = q.items
-        while items and not WAITING[items[0][STATE]]:
-            items.popleft()
-        if items and (best is None or items[0][T_QUEUE] < best_t):
-            best, best_t = q, items[0][T_QUEUE]
-    return best
