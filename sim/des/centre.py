@@ -19,6 +19,7 @@ those of the first, simpler version (``tests/test_des_golden.py``).
 from __future__ import annotations
 
 import math
+from heapq import heappush
 
 import numpy as np
 import simpy
@@ -128,7 +129,8 @@ class Centre(Service, Returns, Shifts):
     # ---- arrivals -----------------------------------------------------------------------------
     def start_arrivals(self, order: np.ndarray) -> None:
         """Arrivals in ``order``: a chain of one reused event, started like a SimPy process would be."""
-        self._order, self._next = order.tolist(), 0
+        self._order, self._next, self._n = order.tolist(), 0, len(order)
+        self._times = self.b.arrival_s[order].tolist()  # arrival times in that order
         self._arrival_event = Due(self.on_arrival, 0.0, None)
         self.schedule(Due((lambda ev: self._arrivals_from(0, self.env.now),), 0.0, None), URGENT, 0)
 
@@ -147,19 +149,23 @@ class Centre(Service, Returns, Shifts):
             k += 1
 
     def _arrival_due(self, ev: Due) -> None:
-        k, now, order, arrival = self._next, ev.at, self._order, self.arrival_of
-        row = order[k]
-        leg = self._new(row, 0, arrival[row])
-        if self.bot_of[leg[CH]] is None:
+        k, now = self._next, ev.at
+        row = self._order[k]
+        c = self.ch_of[row]
+        leg = [row, 0, self.arrival_of[row], NAN, NAN, NAN, NAN, NEW, False, False, False, False, 0, False, False, False,
+               NAN, -1, c, False, False, False]  # _new(), inline
+        self.legs.append(leg)
+        if self.bot_of[c] is None:
             self.to_human(leg, now)
         else:
             self.arrive(leg, now)
         k += 1
-        if k < len(order):  # the usual case, inline: the next contact comes later
-            dt = arrival[order[k]] - now
+        if k < self._n:  # the usual case, inline: the next contact comes later
+            dt = self._times[k] - now
             if dt > 0:
-                self._next, ev.callbacks, ev.at = k, self.on_arrival, now + dt
-                self.schedule(ev, NORMAL, dt)
+                self._next, ev.callbacks = k, self.on_arrival
+                at = ev.at = now + dt
+                heappush(self.heap, (at, NORMAL, self.next_eid(), ev))  # env.schedule(ev, NORMAL, dt)
                 return
         self._arrivals_from(k, now)
 
@@ -191,20 +197,32 @@ class Centre(Service, Returns, Shifts):
 
     # ---- queueing -----------------------------------------------------------------------------
     def to_human(self, leg: list, now: float) -> None:
-        c, row = leg[CH], leg[ROW]
-        reason = self.reason_of[row]
-        message = leg[MESSAGE]
+        """Leg ``leg`` wants a human: the most proficient free agent skilled for it, else its queue."""
+        c = leg[CH]
         if leg[T_QUEUE] != leg[T_QUEUE]:  # NaN: not a carried backlog item
-            if now >= self.open_until[c] and not message and not self.cal.open_at(c, now):
+            if now >= self.open_until[c] and not leg[MESSAGE] and not self.cal.open_at(c, now):
                 self._closed(leg, now)
                 return
             leg[T_QUEUE] = now
-        whole = self.whole_of[c] or message
+        reason = self.reason_of[leg[ROW]]
+        whole = self.whole_of[c] or leg[MESSAGE]
         for floor in self.route[c][reason]:
-            a = floor.take(whole)
-            if a is not None:
-                self._start(leg, floor, a, whole, now)
-                return
+            idle = floor.idle
+            if idle and whole:  # take(), inline for the usual case
+                a = idle.pop()
+                floor.load[a] = floor.slots
+                floor.busy.add(a)
+            else:
+                a = floor.take(whole)
+                if a is None:
+                    continue
+            self._start(leg, floor, a, whole, now)
+            return
+        self._join(leg, c, reason, now)
+
+    def _join(self, leg: list, c: int, reason: int, now: float) -> None:
+        """No agent is free: wait in the queue (with a patience timer, or a callback offer, if live)."""
+        row, message = leg[ROW], leg[MESSAGE]
         ch = self.channels[c]
         q = self.msg_queues[c] if message else self.queues[c][reason]
         q.items.append(leg)
@@ -223,7 +241,8 @@ class Centre(Service, Returns, Shifts):
         patience = (self.patience_of[row] if attempt == 0 and not leg[SWITCHED]
                     else ch.patience_mean_s * float(patience_factor(self.b.e[row, attempt, 0], ch.patience_cv)))
         if patience < math.inf:  # an infinite patience never fires: no timer
-            self.schedule(Due(self.on_expire, now + patience, leg), NORMAL, patience)
+            at = now + patience
+            heappush(self.heap, (at, NORMAL, self.next_eid(), Due(self.on_expire, at, leg)))  # env.schedule(.., NORMAL, patience)
 
     def _expire(self, ev: Due) -> None:
         leg = ev.leg

@@ -154,7 +154,14 @@ class Service:
             floor.dismiss(a, now)
             return
         empty_handed = floor.load[a] == 0
-        best = oldest(floor.live_queues if empty_handed else floor.live_chat_queues)
+        best, best_t = None, 0.0
+        for q in floor.live_queues if empty_handed else floor.live_chat_queues:  # oldest(), inline
+            items = q.items
+            if items:
+                while items and not WAITING[items[0][STATE]]:
+                    items.popleft()
+                if items and (best is None or items[0][T_QUEUE] < best_t):
+                    best, best_t = q, items[0][T_QUEUE]
         if best is None and empty_handed and floor.deferrable_queues and now < self.horizon_s:  # deferrable work only when no live contact waits
             best = oldest(floor.deferrable_queues)
         if best is None:
