@@ -118,6 +118,14 @@ class Centre(Service, Returns, Shifts):
         self.on_follow_up, self.on_rejoin, self.on_shift = (self._follow_up_arrives,), (self._rejoin,), (self._shift,)
         self._service_tables()
 
+    def release(self) -> None:
+        """Drop the month's state now. The centre refers to itself through its bound-method
+        callbacks (and agents' timers to their groups), so without this it would wait for a full
+        cyclic collection, and every collection until then would walk all its legs."""
+        for floor in self.groups:
+            floor.timer.clear()
+        self.__dict__.clear()
+
     # ---- records ------------------------------------------------------------------------------
     def _new(self, row: int, attempt: int, arrival: float) -> list:
         """A new leg (fields in :mod:`sim.des.states` order: one list literal, one append)."""

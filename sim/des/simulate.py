@@ -71,12 +71,14 @@ def simulate_centre(batch: ContactBatch, spec: CentreSpec, days: int) -> Contact
     gc.disable()
     try:
         _run(centre.env)
+        for floor in centre.groups:
+            floor.close(centre.env.now)
+        records = _records(centre)
+        centre.release()
     finally:
         if collecting:
             gc.enable()
-    for floor in centre.groups:
-        floor.close(centre.env.now)
-    return _records(centre)
+    return records
 
 
 def _run(env) -> None:
