@@ -60,6 +60,7 @@ from sim.des.states import (
 #: settings (demand above capacity, no abandonment) finish in bounded time and memory.
 DRAIN_LIMIT_S = 2 * SECONDS_PER_DAY
 NAN = math.nan
+_CALLBACK, _SILENT = int(U.CALLBACK), int(U.SILENT)  # plain ints index numpy arrays faster than IntEnum members
 
 
 class Centre(Service, Returns, Shifts):
@@ -243,7 +244,7 @@ class Centre(Service, Returns, Shifts):
         if self.offers_callback[c]:
             staffed = sum(f.on_floor for f in self.per_channel[c]) * ch.concurrency
             if len(q.items) * ch.aht_estimate_s / max(1, staffed) > ch.callback_offer_wait_s \
-                    and self.b.u[row, attempt, U.CALLBACK] < ch.callback_accept:
+                    and self.b.u[row, attempt, _CALLBACK] < ch.callback_accept:
                 leg[CALLBACK] = True
                 return
         patience = (self.patience_of[row] if attempt == 0 and not leg[SWITCHED]
@@ -260,7 +261,7 @@ class Centre(Service, Returns, Shifts):
         ch = self.channels[leg[CH]]
         leg[WAIT] = now - leg[T_QUEUE]
         leg[ABANDONED_F] = True
-        if ch.silent_abandon_share > 0 and self.b.u[leg[ROW], leg[ATTEMPT], U.SILENT] < ch.silent_abandon_share:
+        if ch.silent_abandon_share > 0 and self.b.u[leg[ROW], leg[ATTEMPT], _SILENT] < ch.silent_abandon_share:
             leg[STATE], leg[SILENT] = SILENT_GONE, True  # stays queued; an agent will find an empty chat
         else:
             leg[STATE] = ABANDONED
