@@ -2,18 +2,19 @@
 
 A contact's life is a short chain of SimPy events (bot session → queue with a patience timer →
 service → transfer or resolution → maybe a follow-up days later), driven by callbacks inside
-SimPy's own event loop; shift changes and arrivals are SimPy processes. All state lives in the
-:class:`Centre` created per call. A new contact goes to the most proficient free agent skilled for
-its channel and reason; a freed agent serves the live queue whose head has waited longest, and
-deferrable work (e-mail, social, messages left while closed) only when no live contact waits.
-A contact that reaches a live channel while it is closed never joins its queue: it comes back
-after the opening, switches channel or leaves a message (:mod:`sim.des.returns`).
+SimPy's own event loop; arrivals and shift changes are each a chain of one reused event. All state
+lives in the :class:`Centre` created per call. A new contact goes to the most proficient free agent
+skilled for its channel and reason, else joins its queue; service and completions are in
+:mod:`sim.des.service`. A contact that reaches a live channel while it is closed never joins its
+queue: it comes back after the opening, switches channel or leaves a message (:mod:`sim.des.returns`).
 
 Speed (issue 17): every contact leg is one Python list (:mod:`sim.des.states`), timers are bare
 :class:`~sim.des.states.Due` events that carry their own time (no ``env.now`` calls, no
-``functools.partial``), arrivals are a chain of one reused event rather than a generator process,
-and the batch's hot columns are read as Python lists, not numpy scalars. Results are bit for bit
-those of the first, simpler version (``tests/test_des_golden.py``).
+``functools.partial``), pushed straight onto SimPy's event queue in the hottest paths with the key
+``env.schedule`` would build; the batch's hot columns are read as Python lists, not numpy scalars;
+the opening-hours check is one float compare while the channel is known open
+(:attr:`sim.des.calendar.Calendar.open_until`). Results are bit for bit those of the first, simpler
+version (``tests/test_des_golden.py``).
 """
 
 from __future__ import annotations
