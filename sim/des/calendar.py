@@ -5,6 +5,11 @@ Everything is a weekly table (7 days x intervals of the day, Monday first) on th
 without an interval schedule repeats its ``agents_by_hour`` every day. A live channel without
 stated opening hours is open where at least one level-1 agent who serves it is scheduled (and
 always, if that is never); deferrable channels (e-mail, social) are inboxes and always accept.
+
+An opening-hours check happens at every arrival, so besides the weekly tables the calendar keeps,
+per channel, ``open_until``: a time before which the channel is known to be open (``inf`` if it
+always is). Simulated time never goes back, so the usual check is one float compare; past that
+time :meth:`open_at` looks the table up once and extends ``open_until`` to the end of the open run.
 """
 
 from __future__ import annotations
@@ -47,6 +52,8 @@ class Calendar:
                 is_open = None
             self.open.append(None if is_open is None else is_open.tolist())
             self.next_offset.append(None if is_open is None else _slots_until_open(is_open))
+        self.open_until = [math.inf if table is None else -math.inf for table in self.open]
+        self.open_run = [None if table is None else _open_run(table) for table in self.open]
 
     def slot(self, t: float) -> tuple[int, int]:
         """(absolute interval index since the month start, index into the weekly tables) of time ``t``."""
@@ -61,6 +68,19 @@ class Calendar:
     def is_open(self, channel: int, t: float) -> bool:
         table = self.open[channel]
         return table is None or table[self.slot(t)[1]]
+
+    def open_at(self, channel: int, t: float) -> bool:
+        """:meth:`is_open`, for times that never decrease; if open, ``open_until[channel]`` becomes
+        the end of the open run (``(k + n) * step_s`` is exact, so ``t < open_until`` holds exactly
+        when ``t`` falls in one of those ``n`` slots)."""
+        table = self.open[channel]
+        if table is None:
+            return True
+        k, w = self.slot(t)
+        if not table[w]:
+            return False
+        self.open_until[channel] = (k + self.open_run[channel][w]) * self.step_s
+        return True
 
     def next_open(self, channel: int, t: float) -> float:
         """The earliest time >= ``t`` at which ``channel`` is open (``inf`` if it never opens)."""
@@ -85,3 +105,18 @@ def _slots_until_open(is_open: np.ndarray) -> list[int]:
         if idx < n:
             out[idx] = gap
     return out.tolist()
+
+
+def _open_run(table: list[bool]) -> list[float]:
+    """For each weekly slot that is open, how many slots from it on are open (round the week; ``inf``
+    if always); 0 for closed slots."""
+    n = len(table)
+    if all(table):
+        return [math.inf] * n
+    out = [0.0] * n
+    run = 0
+    for idx in range(2 * n - 1, -1, -1):
+        run = run + 1 if table[idx % n] else 0
+        if idx < n:
+            out[idx] = float(run)
+    return out

@@ -2,24 +2,25 @@
 
 A contact's life is a short chain of SimPy events (bot session → queue with a patience timer →
 service → transfer or resolution → maybe a follow-up days later), driven by callbacks inside
-SimPy's own event loop; shift changes and arrivals are SimPy processes. All state lives in the
-:class:`Centre` created per call. A new contact goes to the most proficient free agent skilled for
-its channel and reason; a freed agent serves the live queue whose head has waited longest, and
-deferrable work (e-mail, social, messages left while closed) only when no live contact waits.
-A contact that reaches a live channel while it is closed never joins its queue: it comes back
-after the opening, switches channel or leaves a message (:mod:`sim.des.returns`).
+SimPy's own event loop; arrivals and shift changes are each a chain of one reused event. All state
+lives in the :class:`Centre` created per call. A new contact goes to the most proficient free agent
+skilled for its channel and reason, else joins its queue; service and completions are in
+:mod:`sim.des.service`. A contact that reaches a live channel while it is closed never joins its
+queue: it comes back after the opening, switches channel or leaves a message (:mod:`sim.des.returns`).
 
 Speed (issue 17): every contact leg is one Python list (:mod:`sim.des.states`), timers are bare
 :class:`~sim.des.states.Due` events that carry their own time (no ``env.now`` calls, no
-``functools.partial``), arrivals are a chain of one reused event rather than a generator process,
-and the batch's hot columns are read as Python lists, not numpy scalars. Results are bit for bit
-those of the first, simpler version (``tests/test_des_golden.py``).
+``functools.partial``), pushed straight onto SimPy's event queue in the hottest paths with the key
+``env.schedule`` would build; the batch's hot columns are read as Python lists, not numpy scalars;
+the opening-hours check is one float compare while the channel is known open
+(:attr:`sim.des.calendar.Calendar.open_until`). Results are bit for bit those of the first, simpler
+version (``tests/test_des_golden.py``).
 """
 
 from __future__ import annotations
 
 import math
-from collections import deque
+from heapq import heappush
 
 import numpy as np
 import simpy
@@ -30,37 +31,29 @@ from sim.des.arrivals import patience_factor
 from sim.des.calendar import Calendar
 from sim.des.contacts import SECONDS_PER_DAY, Bot, ContactBatch, U
 from sim.des.returns import REPEAT, RETRIAL, RETURN, Returns
+from sim.des.service import Service, WaitQueue
 from sim.des.shifts import Shifts
 from sim.des.spec import CentreSpec, Closed
 from sim.des.states import (
     ABANDONED,
     ABANDONED_F,
-    ANSWERED,
     ATTEMPT,
     BOT,
     CALLBACK,
     CH,
     CTX_LOST,
     DONE,
-    GROUP,
-    HANDLE,
-    L2_HANDLE,
-    L2_QUEUED,
     MESSAGE,
     NEW,
     QUEUED,
     RESOLVED,
     ROW,
-    SERVING,
     SILENT,
     SILENT_GONE,
-    START,
     STATE,
     SWITCHED,
     T_QUEUE,
-    TRANSFERRED,
     WAIT,
-    WAITING,
     Due,
 )
 
@@ -68,17 +61,10 @@ from sim.des.states import (
 #: settings (demand above capacity, no abandonment) finish in bounded time and memory.
 DRAIN_LIMIT_S = 2 * SECONDS_PER_DAY
 NAN = math.nan
+_CALLBACK, _SILENT = int(U.CALLBACK), int(U.SILENT)  # plain ints index numpy arrays faster than IntEnum members
 
 
-class _Queue:
-    __slots__ = ("items", "channel", "realtime", "chat", "l2")
-
-    def __init__(self, channel: int, realtime: bool, chat: bool, l2: bool = False) -> None:
-        self.items: deque[list] = deque()
-        self.channel, self.realtime, self.chat, self.l2 = channel, realtime, chat, l2
-
-
-class Centre(Returns, Shifts):
+class Centre(Service, Returns, Shifts):
     """One simulated month (created per call to :func:`simulate_centre`)."""
 
     def __init__(self, batch: ContactBatch, spec: CentreSpec, days: int) -> None:
@@ -97,9 +83,9 @@ class Centre(Returns, Shifts):
         self.bot_of = [ch.bot for ch in chans]
         self.repeats = [ch.repeat_probability > 0 for ch in chans]  # else an unresolved contact never comes back
         self.offers_callback = [math.isfinite(ch.callback_offer_wait_s) for ch in chans]
-        self.queues = [[_Queue(c, ch.realtime, ch.concurrency > 1) for _ in range(spec.n_reasons)] for c, ch in enumerate(chans)]
-        self.l2_queue = _Queue(-1, True, False, l2=True)
-        self.msg_queues = {c: _Queue(c, False, False) for c, ch in enumerate(chans)
+        self.queues = [[WaitQueue(c, ch.realtime, ch.concurrency > 1) for _ in range(spec.n_reasons)] for c, ch in enumerate(chans)]
+        self.l2_queue = WaitQueue(-1, True, False, l2=True)
+        self.msg_queues = {c: WaitQueue(c, False, False) for c, ch in enumerate(chans)
                            if ch.realtime and ch.closed == Closed.MESSAGE}
         self.all_queues = [q for per_reason in self.queues for q in per_reason]
         self.groups: list[GroupFloor] = []
@@ -127,11 +113,20 @@ class Centre(Returns, Shifts):
         self.legs: list[list] = []  # one record per contact leg, in creation order
         self.followups_beyond_month = 0
         self.held = 0  # legs waiting for their channel to open
-        self.always_open = [table is None for table in self.cal.open]
+        self.open_until = self.cal.open_until  # per channel: open at least until then (updated by the calendar)
         # each timer kind's callbacks, built once (SimPy iterates them; a tuple is enough)
         self.on_bot, self.on_expire, self.on_done = (self._bot_done,), (self._expire,), (self._done,)
         self.on_l2_done, self.on_freed, self.on_arrival = (self._l2_done,), (self._freed_due,), (self._arrival_due,)
-        self.on_follow_up, self.on_rejoin = (self._follow_up_arrives,), (self._rejoin,)
+        self.on_follow_up, self.on_rejoin, self.on_shift = (self._follow_up_arrives,), (self._rejoin,), (self._shift,)
+        self._service_tables()
+
+    def release(self) -> None:
+        """Drop the month's state now. The centre refers to itself through its bound-method
+        callbacks (and agents' timers to their groups), so without this it would wait for a full
+        cyclic collection, and every collection until then would walk all its legs."""
+        for floor in self.groups:
+            floor.timer.clear()
+        self.__dict__.clear()
 
     # ---- records ------------------------------------------------------------------------------
     def _new(self, row: int, attempt: int, arrival: float) -> list:
@@ -144,7 +139,8 @@ class Centre(Returns, Shifts):
     # ---- arrivals -----------------------------------------------------------------------------
     def start_arrivals(self, order: np.ndarray) -> None:
         """Arrivals in ``order``: a chain of one reused event, started like a SimPy process would be."""
-        self._order, self._next = order.tolist(), 0
+        self._order, self._next, self._n = order.tolist(), 0, len(order)
+        self._times = self.b.arrival_s[order].tolist()  # arrival times in that order
         self._arrival_event = Due(self.on_arrival, 0.0, None)
         self.schedule(Due((lambda ev: self._arrivals_from(0, self.env.now),), 0.0, None), URGENT, 0)
 
@@ -163,19 +159,23 @@ class Centre(Returns, Shifts):
             k += 1
 
     def _arrival_due(self, ev: Due) -> None:
-        k, now, order, arrival = self._next, ev.at, self._order, self.arrival_of
-        row = order[k]
-        leg = self._new(row, 0, arrival[row])
-        if self.bot_of[leg[CH]] is None:
+        k, now = self._next, ev.at
+        row = self._order[k]
+        c = self.ch_of[row]
+        leg = [row, 0, self.arrival_of[row], NAN, NAN, NAN, NAN, NEW, False, False, False, False, 0, False, False, False,
+               NAN, -1, c, False, False, False]  # _new(), inline
+        self.legs.append(leg)
+        if self.bot_of[c] is None:
             self.to_human(leg, now)
         else:
             self.arrive(leg, now)
         k += 1
-        if k < len(order):  # the usual case, inline: the next contact comes later
-            dt = arrival[order[k]] - now
+        if k < self._n:  # the usual case, inline: the next contact comes later
+            dt = self._times[k] - now
             if dt > 0:
-                self._next, ev.callbacks, ev.at = k, self.on_arrival, now + dt
-                self.schedule(ev, NORMAL, dt)
+                self._next, ev.callbacks = k, self.on_arrival
+                at = ev.at = now + dt
+                heappush(self.heap, (at, NORMAL, self.next_eid(), ev))  # env.schedule(ev, NORMAL, dt)
                 return
         self._arrivals_from(k, now)
 
@@ -207,20 +207,32 @@ class Centre(Returns, Shifts):
 
     # ---- queueing -----------------------------------------------------------------------------
     def to_human(self, leg: list, now: float) -> None:
-        c, row = leg[CH], leg[ROW]
-        reason = self.reason_of[row]
-        message = leg[MESSAGE]
+        """Leg ``leg`` wants a human: the most proficient free agent skilled for it, else its queue."""
+        c = leg[CH]
         if leg[T_QUEUE] != leg[T_QUEUE]:  # NaN: not a carried backlog item
-            if not self.always_open[c] and not message and not self.cal.is_open(c, now):
+            if now >= self.open_until[c] and not leg[MESSAGE] and not self.cal.open_at(c, now):
                 self._closed(leg, now)
                 return
             leg[T_QUEUE] = now
-        whole = self.whole_of[c] or message
+        reason = self.reason_of[leg[ROW]]
+        whole = self.whole_of[c] or leg[MESSAGE]
         for floor in self.route[c][reason]:
-            a = floor.take(whole)
-            if a is not None:
-                self._start(leg, floor, a, whole, now)
-                return
+            idle = floor.idle
+            if idle and whole:  # take(), inline for the usual case
+                a = idle.pop()
+                floor.load[a] = floor.slots
+                floor.busy.add(a)
+            else:
+                a = floor.take(whole)
+                if a is None:
+                    continue
+            self._start(leg, floor, a, whole, now)
+            return
+        self._join(leg, c, reason, now)
+
+    def _join(self, leg: list, c: int, reason: int, now: float) -> None:
+        """No agent is free: wait in the queue (with a patience timer, or a callback offer, if live)."""
+        row, message = leg[ROW], leg[MESSAGE]
         ch = self.channels[c]
         q = self.msg_queues[c] if message else self.queues[c][reason]
         q.items.append(leg)
@@ -233,13 +245,14 @@ class Centre(Returns, Shifts):
         if self.offers_callback[c]:
             staffed = sum(f.on_floor for f in self.per_channel[c]) * ch.concurrency
             if len(q.items) * ch.aht_estimate_s / max(1, staffed) > ch.callback_offer_wait_s \
-                    and self.b.u[row, attempt, U.CALLBACK] < ch.callback_accept:
+                    and self.b.u[row, attempt, _CALLBACK] < ch.callback_accept:
                 leg[CALLBACK] = True
                 return
         patience = (self.patience_of[row] if attempt == 0 and not leg[SWITCHED]
                     else ch.patience_mean_s * float(patience_factor(self.b.e[row, attempt, 0], ch.patience_cv)))
         if patience < math.inf:  # an infinite patience never fires: no timer
-            self.schedule(Due(self.on_expire, now + patience, leg), NORMAL, patience)
+            at = now + patience
+            heappush(self.heap, (at, NORMAL, self.next_eid(), Due(self.on_expire, at, leg)))  # env.schedule(.., NORMAL, patience)
 
     def _expire(self, ev: Due) -> None:
         leg = ev.leg
@@ -249,113 +262,8 @@ class Centre(Returns, Shifts):
         ch = self.channels[leg[CH]]
         leg[WAIT] = now - leg[T_QUEUE]
         leg[ABANDONED_F] = True
-        if ch.silent_abandon_share > 0 and self.b.u[leg[ROW], leg[ATTEMPT], U.SILENT] < ch.silent_abandon_share:
+        if ch.silent_abandon_share > 0 and self.b.u[leg[ROW], leg[ATTEMPT], _SILENT] < ch.silent_abandon_share:
             leg[STATE], leg[SILENT] = SILENT_GONE, True  # stays queued; an agent will find an empty chat
         else:
             leg[STATE] = ABANDONED
         self._follow_up(leg, RETRIAL, now)
-
-    # ---- service ------------------------------------------------------------------------------
-    def _start(self, leg: list, floor: GroupFloor, a: int, whole: bool, now: float) -> None:
-        state = leg[STATE]
-        if state == SILENT_GONE:
-            leg[STATE] = DONE
-            detect = self.channels[leg[CH]].silent_detect_s
-            self.schedule(Due(self.on_freed, now + detect, None, floor, a, whole), NORMAL, detect)
-            return
-        ch = self.channels[leg[CH]]
-        if state == L2_QUEUED:
-            handle = self.work_of[leg[ROW]] * self.spec.l2_work_factor / floor.proficiency
-            leg[L2_HANDLE], leg[STATE] = handle, SERVING
-            self.schedule(Due(self.on_l2_done, now + handle, leg, floor, a), NORMAL, handle)
-            return
-        handle = self.work_of[leg[ROW]] * ch.handle_multiplier / floor.proficiency
-        others = 0 if whole else floor.load[a] - 1
-        if others or leg[CTX_LOST]:  # otherwise both factors are exactly 1.0
-            handle *= (1.0 + ch.concurrency_inflation * others) * (1.0 + (ch.bot.no_context_work_increase if leg[CTX_LOST] else 0.0))
-        leg[WAIT], leg[START], leg[HANDLE] = now - leg[T_QUEUE], now, handle
-        leg[GROUP], leg[ANSWERED], leg[STATE] = floor.code, True, SERVING
-        if whole:  # an agent holds one whole contact at a time: its own timer, reused
-            ev = floor.timer[a]
-            if ev is None:
-                ev = floor.timer[a] = Due(self.on_done, 0.0, None, floor, a, True)
-            ev.callbacks, ev.at, ev.leg = self.on_done, now + handle, leg
-        else:
-            ev = Due(self.on_done, now + handle, leg, floor, a, False)
-        self.schedule(ev, NORMAL, handle)
-
-    def _done(self, ev: Due) -> None:
-        leg, floor, now = ev.leg, ev.floor, ev.at
-        row, attempt = leg[ROW], leg[ATTEMPT]
-        ch = self.channels[leg[CH]]
-        reason = self.reason_of[row]
-        if self.l2_groups:
-            u = self.transfer_u0[row] if attempt == 0 else self.b.u[row, attempt, U.TRANSFER]
-            if u < ch.transfer_by_reason[reason] / floor.proficiency:
-                leg[TRANSFERRED], leg[STATE] = True, L2_QUEUED
-                self._to_l2(leg, now)
-                self._freed(floor, ev.agent, ev.whole, now)
-                return
-        u = self.resolve_u0[row] if attempt == 0 else self.b.u[row, attempt, U.RESOLVE]
-        resolved = leg[RESOLVED] = u < 1.0 - (1.0 - ch.fcr_by_reason[reason]) / floor.proficiency
-        leg[STATE] = DONE
-        if not resolved and self.repeats[self.ch_of[row]]:
-            self._follow_up(leg, REPEAT, now)
-        a = ev.agent
-        if floor.release(a, ev.whole, now):
-            self._find_work(floor, a, now)
-
-    def _to_l2(self, leg: list, now: float) -> None:
-        for floor in self.l2_groups:
-            a = floor.take(True)
-            if a is not None:
-                self._start(leg, floor, a, True, now)
-                return
-        self.l2_queue.items.append(leg)
-
-    def _l2_done(self, ev: Due) -> None:
-        leg, now = ev.leg, ev.at
-        resolved = leg[RESOLVED] = self.b.u[leg[ROW], leg[ATTEMPT], U.L2_RESOLVE] < self.spec.l2_fcr
-        leg[STATE] = DONE
-        if not resolved:
-            self._follow_up(leg, REPEAT, now)
-        self._freed(ev.floor, ev.agent, True, now)
-
-    def _freed_due(self, ev: Due) -> None:
-        self._freed(ev.floor, ev.agent, ev.whole, ev.at)
-
-    def _freed(self, floor: GroupFloor, a: int, whole: bool, now: float) -> None:
-        if floor.release(a, whole, now):
-            self._find_work(floor, a, now)
-
-    def _find_work(self, floor: GroupFloor, a: int, now: float) -> None:
-        """Agent ``a`` has capacity: serve the longest-waiting live contact it may take, else park."""
-        if now >= self.close_s:  # the run is over: finish what is in hand and go
-            floor.dismiss(a, now)
-            return
-        empty_handed = floor.load[a] == 0
-        best = _oldest(floor.live_queues if empty_handed else floor.live_chat_queues)
-        if best is None and empty_handed and floor.deferrable_queues and now < self.horizon_s:  # deferrable work only when no live contact waits
-            best = _oldest(floor.deferrable_queues)
-        if best is None:
-            if now >= self.horizon_s:  # after month end nobody waits for work that will not come
-                floor.dismiss(a, now)
-            else:
-                floor.park(a)
-            return
-        leg = best.items.popleft()
-        whole = not best.chat
-        floor.assign_to(a, whole)
-        self._start(leg, floor, a, whole, now)
-
-
-def _oldest(queues: list[_Queue]) -> _Queue | None:
-    """The queue whose head has waited longest (dropping heads that no longer wait), or None."""
-    best, best_t = None, 0.0
-    for q in queues:
-        items = q.items
-        while items and not WAITING[items[0][STATE]]:
-            items.popleft()
-        if items and (best is None or items[0][T_QUEUE] < best_t):
-            best, best_t = q, items[0][T_QUEUE]
-    return best

@@ -19,6 +19,8 @@ A contact whose next try would fall after the run ends stays unserved (never off
 
 from __future__ import annotations
 
+from heapq import heappush
+
 from simpy.events import NORMAL
 
 from sim.des.contacts import MAX_FOLLOWUPS, U
@@ -26,6 +28,7 @@ from sim.des.spec import Closed
 from sim.des.states import ATTEMPT, CH, HELD, MESSAGE, MET_CLOSED, NEW, ROW, STATE, SWITCHED, Due
 
 RETRIAL, REPEAT, RETURN = range(3)
+_FOLLOWUP = int(U.FOLLOWUP)  # a plain int indexes a numpy array faster than an IntEnum member
 
 
 class Returns:
@@ -42,14 +45,15 @@ class Returns:
             p, mean = ch.retrial_probability, ch.retrial_delay_mean_s
         else:
             p, mean = ch.repeat_probability, ch.repeat_delay_mean_s
-        if p <= 0.0 or not self.b.u[row, attempt, U.FOLLOWUP] < p:  # a uniform is never below 0: no draw to read
+        if p <= 0.0 or not self.b.u[row, attempt, _FOLLOWUP] < p:  # a uniform is never below 0: no draw to read
             return
         at = now + mean * float(self.b.e[row, attempt, 1])
         if at >= self.horizon_s:
             self.followups_beyond_month += 1
             return
         delay = at - now
-        self.schedule(Due(self.on_follow_up, now + delay, leg), NORMAL, delay)
+        due = now + delay  # what env.schedule(.., NORMAL, delay) makes the key (not always ``at``)
+        heappush(self.heap, (due, NORMAL, self.next_eid(), Due(self.on_follow_up, due, leg)))
 
     def _follow_up_arrives(self, ev: Due) -> None:
         leg, now = ev.leg, ev.at  # ``leg``: the leg this one follows up

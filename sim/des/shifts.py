@@ -9,25 +9,40 @@ When the drain limit is reached, live contacts still waiting are closed as unser
 
 from __future__ import annotations
 
-from sim.des.states import CH, HELD, MESSAGE, QUEUED, STATE, UNSERVED, WAITING
+from simpy.events import NORMAL, URGENT
+
+from sim.des.states import CH, HELD, MESSAGE, QUEUED, STATE, UNSERVED, WAITING, Due
 
 
 class Shifts:
     """Shift changes, the after-month drain and the close of the run (mixin of the centre)."""
 
-    def shifts(self):
-        env, cal = self.env, self.cal
-        while env.now < self.close_s:
-            draining = env.now >= self.horizon_s
-            for floor in self.groups:
-                target = cal.target(floor.code, env.now)
-                if draining and not self._live_waiting(floor.queues):
-                    target = 0
-                for a in floor.set_staff(target, env.now):
-                    self._find_work(floor, a, env.now)
-            if draining and not self.held and not any(f.busy for f in self.groups) and not self._live_waiting():
-                return
-            yield env.timeout(cal.step_s)
+    def start_shifts(self) -> None:
+        """Start the shift changes at t = 0, exactly where (and with the priority) SimPy would start
+        a process: they are a chain of one reused timer, not a generator, so each interval costs a
+        callback rather than a generator resume and a new ``Timeout``. Event order is unchanged."""
+        self._shift_event = Due(self.on_shift, 0.0, None)
+        self.schedule(self._shift_event, URGENT, 0)
+
+    def _shift(self, ev: Due) -> None:
+        """One interval of the schedule's grid: every group to its target; then wait one interval."""
+        now = ev.at
+        if now >= self.close_s:
+            return
+        draining = now >= self.horizon_s
+        w = self.cal.slot(now)[1]
+        staff = self.cal.staff
+        for floor in self.groups:
+            target = staff[floor.code][w]
+            if draining and not self._live_waiting(floor.queues):
+                target = 0
+            for a in floor.set_staff(target, now):
+                self._find_work(floor, a, now)
+        if draining and not self.held and not any(f.busy for f in self.groups) and not self._live_waiting():
+            return
+        step = self.cal.step_s
+        ev.callbacks, ev.at = self.on_shift, now + step
+        self.schedule(ev, NORMAL, step)
 
     def _call_in(self, c: int, reason: int, now: float) -> None:
         """After month end a live contact joined a queue: bring in the scheduled agents who serve it."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+from heapq import heappop
 from itertools import chain
 
 import numpy as np
@@ -58,7 +59,7 @@ def simulate_centre(batch: ContactBatch, spec: CentreSpec, days: int) -> Contact
         leg[MESSAGE] = spec.channels[centre.ch_of[row]].realtime  # a message left while the channel was closed
         carried.append(leg)
     fresh = np.flatnonzero(~batch.carried)
-    centre.env.process(centre.shifts())
+    centre.start_shifts()
     on_carried = (lambda ev: centre.to_human(ev.leg, centre.env.now),)
     for leg in carried:
         centre.schedule(Due(on_carried, 0.0, leg), NORMAL, 0)
@@ -69,18 +70,29 @@ def simulate_centre(batch: ContactBatch, spec: CentreSpec, days: int) -> Contact
     collecting = gc.isenabled()
     gc.disable()
     try:
-        centre.env.run()
+        _run(centre.env)
+        for floor in centre.groups:
+            floor.close(centre.env.now)
+        records = _records(centre)
+        centre.release()
     finally:
         if collecting:
             gc.enable()
-    for floor in centre.groups:
-        floor.close(centre.env.now)
-    records = _records(centre)
-    # The centre, its SimPy environment and the callbacks still scheduled refer to each other: left
-    # to the cyclic collector, a month's legs (~0.6 GB at 2 M legs) would outlive the month and the
-    # next month's would pile on top. Dropping the centre's state frees them now, by reference count.
-    centre.__dict__.clear()
     return records
+
+
+def _run(env) -> None:
+    """``env.run()`` with no ``until``: SimPy's own ``step`` loop, inline (one method call less per
+    event). Same order, same clock (``env._now``), and a failed event that nobody defused still
+    stops the run with its exception. Relies on SimPy 4's event queue (``simpy>=4.1,<5``)."""
+    queue, pop = env._queue, heappop
+    while queue:
+        env._now, _, _, ev = pop(queue)
+        callbacks, ev.callbacks = ev.callbacks, None
+        for cb in callbacks:
+            cb(ev)
+        if not ev._ok and not hasattr(ev, "_defused"):
+            raise ev._value
 
 
 def simulate_month(batch: ContactBatch, queues: list[QueueSpec] | CentreSpec, days: int) -> ContactRecords:
