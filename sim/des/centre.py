@@ -10,8 +10,8 @@ queue: it comes back after the opening, switches channel or leaves a message (:m
 
 Speed (issue 17): every contact leg is one Python list (:mod:`sim.des.states`), timers are bare
 :class:`~sim.des.states.Due` events that carry their own time (no ``env.now`` calls, no
-``functools.partial``), pushed straight onto SimPy's event queue in the hottest paths with the key
-``env.schedule`` would build; the batch's hot columns are read as Python lists, not numpy scalars;
+``functools.partial``), scheduled with SimPy's public ``env.schedule`` and run by ``env.run``
+(an inline copy of SimPy's loop on its private queue measured no faster); the batch's hot columns are read as Python lists, not numpy scalars;
 the opening-hours check is one float compare while the channel is known open
 (:attr:`sim.des.calendar.Calendar.open_until`). Results are bit for bit those of the first, simpler
 version (``tests/test_des_golden.py``).
@@ -20,7 +20,6 @@ version (``tests/test_des_golden.py``).
 from __future__ import annotations
 
 import math
-from heapq import heappush
 
 import numpy as np
 import simpy
@@ -175,7 +174,7 @@ class Centre(Service, Returns, Shifts):
             if dt > 0:
                 self._next, ev.callbacks = k, self.on_arrival
                 at = ev.at = now + dt
-                heappush(self.heap, (at, NORMAL, self.next_eid(), ev))  # env.schedule(ev, NORMAL, dt)
+                self.schedule(ev, NORMAL, dt)
                 return
         self._arrivals_from(k, now)
 
@@ -252,7 +251,7 @@ class Centre(Service, Returns, Shifts):
                     else ch.patience_mean_s * float(patience_factor(self.b.e[row, attempt, 0], ch.patience_cv)))
         if patience < math.inf:  # an infinite patience never fires: no timer
             at = now + patience
-            heappush(self.heap, (at, NORMAL, self.next_eid(), Due(self.on_expire, at, leg)))  # env.schedule(.., NORMAL, patience)
+            self.schedule(Due(self.on_expire, at, leg), NORMAL, patience)
 
     def _expire(self, ev: Due) -> None:
         leg = ev.leg

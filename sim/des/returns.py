@@ -19,7 +19,6 @@ A contact whose next try would fall after the run ends stays unserved (never off
 
 from __future__ import annotations
 
-from heapq import heappush
 
 from simpy.events import NORMAL
 
@@ -53,7 +52,7 @@ class Returns:
             return
         delay = at - now
         due = now + delay  # what env.schedule(.., NORMAL, delay) makes the key (not always ``at``)
-        heappush(self.heap, (due, NORMAL, self.next_eid(), Due(self.on_follow_up, due, leg)))
+        self.schedule(Due(self.on_follow_up, due, leg), NORMAL, delay)
 
     def _follow_up_arrives(self, ev: Due) -> None:
         leg, now = ev.leg, ev.at  # ``leg``: the leg this one follows up

@@ -8,14 +8,12 @@ left while closed) only when no live contact waits.
 Speed: these are the hottest callbacks of the run (one completion per served leg), so they read
 per-(group, channel, reason) resolve and transfer thresholds computed once per month (the same
 float expressions as before, so the same values), skip the transfer draw where the transfer
-probability is zero (a uniform is never below 0), free a one-slot agent inline, and push their
-timers straight onto SimPy's event queue with the key ``env.schedule`` would build.
+probability is zero (a uniform is never below 0), and free a one-slot agent inline.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from heapq import heappush
 
 from simpy.events import NORMAL
 
@@ -69,7 +67,6 @@ class Service:
         self.transfer_th = [[[p / f.proficiency for p in ch.transfer_by_reason] for ch in chans] for f in self.groups]
         self.resolve_th = [[[1.0 - (1.0 - p) / f.proficiency for p in ch.fcr_by_reason] for ch in chans] for f in self.groups]
         self.handle_mult = [ch.handle_multiplier for ch in chans]
-        self.heap, self.next_eid = self.env._queue, self.env._eid.__next__  # what env.schedule pushes onto
 
     def _start(self, leg: list, floor: GroupFloor, a: int, whole: bool, now: float) -> None:
         state = leg[STATE]
@@ -99,7 +96,7 @@ class Service:
             ev.callbacks, ev.at, ev.leg = self.on_done, at, leg
         else:
             ev = Due(self.on_done, at, leg, floor, a, False)
-        heappush(self.heap, (at, NORMAL, self.next_eid(), ev))  # env.schedule(ev, NORMAL, handle)
+        self.schedule(ev, NORMAL, handle)
 
     def _done(self, ev: Due) -> None:
         leg, floor, now = ev.leg, ev.floor, ev.at
