@@ -50,3 +50,14 @@ def test_checksum_and_comparison_see_a_one_ulp_change():
     k = int(np.flatnonzero(np.isfinite(nudged["wait_s"]))[0])
     nudged["wait_s"][k] = np.nextafter(nudged["wait_s"][k], np.inf)
     assert differences(cols, nudged) == ["wait_s"] and differences(cols, cols) == []
+
+
+@pytest.mark.parametrize("name", sorted(PINNED))
+def test_packing_finished_legs_often_changes_nothing(name, monkeypatch):
+    """Legs packed into the table at every shift change (not once per 65,536 legs) give the same
+    records: a leg in a final state is never written again after it is packed."""
+    import sim.des.legs as legs
+
+    monkeypatch.setattr(legs, "PACK_EVERY", 1)
+    batch, spec, days = CASES[name]
+    assert checksum(simulate_centre(batch, spec, days)) == PINNED[name]

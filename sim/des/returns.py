@@ -19,7 +19,6 @@ A contact whose next try would fall after the run ends stays unserved (never off
 
 from __future__ import annotations
 
-
 from simpy.events import NORMAL
 
 from sim.des.contacts import MAX_FOLLOWUPS, U

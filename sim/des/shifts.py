@@ -29,6 +29,8 @@ class Shifts:
         now = ev.at
         if now >= self.close_s:
             return
+        if self.leg_store.due():  # finished legs become table columns (memory; nothing else changes)
+            self.leg_store.pack()
         draining = now >= self.horizon_s
         w = self.cal.slot(now)[1]
         staff = self.cal.staff
@@ -59,6 +61,8 @@ class Shifts:
         """The drain limit: live contacts still waiting (or held for an opening) become unserved."""
         realtime = [c.realtime for c in self.spec.channels]
         for leg in self.legs:
+            if leg is None:  # packed: it had finished
+                continue
             s = leg[STATE]
             if (s == QUEUED or s == HELD) and realtime[leg[CH]] and not leg[MESSAGE]:
                 leg[STATE] = UNSERVED

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-from itertools import chain
 
 import numpy as np
 from simpy.events import NORMAL
@@ -26,7 +25,6 @@ from sim.des.states import (
     L2_HANDLE,
     MESSAGE,
     MET_CLOSED,
-    N_FIELDS,
     QUEUED,
     RESOLVED,
     ROW,
@@ -88,8 +86,7 @@ def simulate_month(batch: ContactBatch, queues: list[QueueSpec] | CentreSpec, da
 
 def _records(c: Centre) -> ContactRecords:
     b = c.b
-    # one float table of every leg's fields (ints, flags and NaNs are exact as float64), then columns
-    cols = np.fromiter(chain.from_iterable(c.legs), float, count=len(c.legs) * N_FIELDS).reshape(-1, N_FIELDS).T
+    cols = c.leg_store.columns()
     row = cols[ROW].astype(np.int64)
     state = cols[STATE].astype(int)
     attempt = cols[ATTEMPT].astype(np.int8)
