@@ -1,10 +1,12 @@
 """How much memory one run of a scenario needs, estimated before anything runs.
 
-A run holds every customer id's state in arrays (:mod:`sim.abm.population`), one month of contact
-legs in the contact centre (:mod:`sim.des`), and, for a finite market with ``network: random``,
-a sparse graph of who talks to whom. The constants below were measured with
-``resource.getrusage`` on one month of ``scenarios/baseline.yaml`` at 0.2-1 M customers and
-0.1-0.2 M contacts (Python 3.11, numpy 2); they err on the high side. A scenario whose estimate
+A run holds the state of the customers who exist (active ones; in a finite market, every
+prospect) in arrays (:mod:`sim.abm.population`), one month of contacts and their legs in the
+contact centre (:mod:`sim.des`), and, for a finite market with ``network: random``, a sparse graph
+of who talks to whom. The constants below were measured with ``resource.getrusage`` on
+``benchmarks/large_centre.yaml`` (5 M customers, 1.8 M contacts a month: 1.66 GB peak) and one
+month of ``scenarios/baseline.yaml`` at 0.2-1 M customers (Python 3.11, numpy 2); with the
+estimate's generous contact count they err on the high side (about 2x at the large centre). A scenario whose estimate
 exceeds the memory of this machine (:func:`machine_memory_bytes`) is refused when it is loaded,
 naming the setting that drives the estimate, instead of failing hours later with ``MemoryError``.
 """
@@ -15,8 +17,9 @@ import os
 from pathlib import Path
 
 BASE_BYTES = 300 * 2**20  #: the interpreter, numpy, pandas, SimPy and Mesa
-BYTES_PER_ID = 100  #: customer state per allocated id (about 85 measured; arrays grow by doubling)
-BYTES_PER_CONTACT = 1_300  #: one month's contact legs, draws and SimPy events per wanted contact (1,050 measured)
+BYTES_PER_ID = 100  #: customer state per customer (about 82 measured)
+ID_HEADROOM = 1.25  #: state arrays grow by a quarter when full
+BYTES_PER_CONTACT = 650  #: one month's draws, legs, SimPy events and records per wanted contact (about 610 measured)
 BYTES_PER_EDGE = 120  #: building the random network: COO indices, the symmetric copy, CSR (about 90 measured)
 REPEAT_FACTOR = 1.5  #: follow-ups (repeats, retrials, transfers) on top of first contacts
 UNHAPPY_FACTOR = 1.5  #: contacts of unhappy customers (at most 3x, on average far less)
@@ -57,7 +60,7 @@ def estimate(sc) -> dict[tuple, float]:
     multiplier = max([1.0] + [sg.contact_rate_multiplier for sg in c.segments])
     unhappy = UNHAPPY_FACTOR if c.contact_satisfaction_sensitivity > 0 else 1.0  # unhappy customers contact more
     contacts = ids * c.contact_rate_per_month * multiplier * REPEAT_FACTOR * unhappy
-    out = {id_key: 2 * ids * BYTES_PER_ID, ("customers", "contact_rate_per_month"): contacts * BYTES_PER_CONTACT}
+    out = {id_key: ID_HEADROOM * ids * BYTES_PER_ID, ("customers", "contact_rate_per_month"): contacts * BYTES_PER_CONTACT}
     if m.size is not None and m.network == "random":
         out[("market", "mean_degree")] = m.size * m.mean_degree / 2 * BYTES_PER_EDGE
     return out
