@@ -11,7 +11,8 @@ What is compared, measured in this run:
 - **textbook**: the SimPy tutorial M/M/c+M (``benchmarks/des_vs_simpy.textbook_mmcm``) serving *the
   same contacts*: every month's batch our DES was handed in the same replication (captured by
   wrapping ``simulate_centre``), each channel as one queue with that channel's agents by hour, plus
-  the CPU time of a process that only imports numpy and SimPy (its start-up, counted alike).
+  the CPU time of a process that only imports numpy and SimPy (its start-up, counted alike: with
+  the one BLAS thread per process that ``sim`` sets for itself).
 
 Per contact = per contact in those batches (first legs; our DES also serves the follow-ups it
 creates). Goal (issue 17): ours <= 1.0x textbook with start-up included, start-up <= 0.8 s.
@@ -137,7 +138,9 @@ def main() -> None:
     help_cpu, help_wall = best(lambda: child_cpu_s([*SIM, "--help"], env), args.repeats)
     validate_cpu, validate_wall = best(lambda: child_cpu_s([*SIM, "validate", str(path)], env),
                                        args.repeats)
-    ref_startup, _ = best(lambda: child_cpu_s([py, "-c", "import numpy, simpy"], env), args.repeats)
+    # the reference process gets the same one-BLAS-thread setting the sim command line makes for itself
+    ref_env = {**env, **{v: os.environ.get(v, "1") for v in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}}
+    ref_startup, _ = best(lambda: child_cpu_s([py, "-c", "import numpy, simpy"], ref_env), args.repeats)
 
     batches = captured_batches(path)
     contacts = sum(len(b) for b, _, _ in batches)

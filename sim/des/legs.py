@@ -47,26 +47,34 @@ class Legs:
         return len(self.items) - self.seen >= PACK_EVERY
 
     def pack(self, everything: bool = False) -> None:
-        """Move finished legs (``everything``: all legs) into the table and drop their lists."""
-        items, n = self.items, len(self.items)
-        candidates = self.unfinished + list(range(self.seen, n))
-        if everything:
-            done, self.unfinished = candidates, []
-        else:
-            done = [i for i in candidates if FINAL[items[i][STATE]]]
-            self.unfinished = [i for i in candidates if not FINAL[items[i][STATE]]]
-        self.seen = n
+        """Move finished legs (``everything``: all legs) into the columns and drop their lists."""
+        items, n, seen = self.items, len(self.items), self.seen
         if n > self.rows.size:
             self._grow(max(n, int(self.rows.size * 1.5)))
-        if done:
-            block = np.fromiter(chain.from_iterable(items[i] for i in done), float, count=len(done) * N_FIELDS)
-            block = block.reshape(-1, N_FIELDS)
-            at = np.asarray(done, np.intp)
-            self.times[:, at] = block[:, TIMES].T
-            self.rows[at] = block[:, ROW]
-            self.small[:, at] = block[:, SMALL].T
+        if everything:  # the legs left from earlier packs, then every new leg as one slice
+            self._put(self.unfinished, [items[i] for i in self.unfinished])
+            self._put(slice(seen, n), items[seen:n])
+            self.unfinished = []
+            items[:] = [None] * n
+        else:
+            candidates = self.unfinished + list(range(seen, n))
+            done = [i for i in candidates if FINAL[items[i][STATE]]]
+            self.unfinished = [i for i in candidates if not FINAL[items[i][STATE]]]
+            self._put(done, [items[i] for i in done])
             for i in done:
                 items[i] = None
+        self.seen = n
+
+    def _put(self, at, legs: list[list]) -> None:
+        """Write ``legs`` into the columns at ``at`` (their indices: a list or a slice)."""
+        if not legs:
+            return
+        block = np.fromiter(chain.from_iterable(legs), float, count=len(legs) * N_FIELDS).reshape(-1, N_FIELDS)
+        if isinstance(at, list):
+            at = np.asarray(at, np.intp)
+        self.times[:, at] = block[:, TIMES].T
+        self.rows[at] = block[:, ROW]
+        self.small[:, at] = block[:, SMALL].T
 
     def _grow(self, capacity: int) -> None:
         old = self.rows.size
