@@ -20,7 +20,8 @@ Each figure is the best of ``--repeats`` runs.
 
 ``--memory-months 2,4,8``: instead, the peak memory (max RSS) of the whole ``sim run`` process
 for each horizon, on the scenario extended with that ``horizon_months`` (and ``--customers`` as
-``customers.initial`` if given): memory should not grow with the number of months.
+``customers.initial``, acquisition scaled alike, if given): memory should not grow with the
+number of months.
 
 Usage: python benchmarks/pipeline_per_contact.py [--scenario scenarios/baseline.yaml] [--repeats 3]
        python benchmarks/pipeline_per_contact.py --scenario benchmarks/large_centre.yaml --repeats 1
@@ -83,8 +84,10 @@ def memory_by_months(path: Path, months: list[int], customers: int | None, env: 
         for n in months:
             variant = Path(tmp) / f"h{n}.yaml"
             text = f"extends: {path}\nname: memory_h{n}\nhorizon_months: {n}\n"
-            if customers:
-                text += f"customers:\n  initial: {customers}\n"
+            if customers:  # acquisition scaled alike, so the customer base keeps its size
+                base = load_scenario(path).customers
+                text += (f"customers:\n  initial: {customers}\n"
+                         f"  acquisition_per_month: {base.acquisition_per_month * customers / base.initial:.0f}\n")
             variant.write_text(text)
             mb = peak_rss_mb([*SIM, "run", str(variant), "--reps", "1", "--workers", "1", "--seed", str(SEED),
                               "--out", str(Path(tmp) / f"out{n}"), "--quiet"], env)
