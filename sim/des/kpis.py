@@ -37,17 +37,20 @@ def _spread(start: np.ndarray, end: np.ndarray, base: np.ndarray, length_s: floa
     for j in range(span + 1):
         idx = first + j
         overlap = np.clip(np.minimum(end, (idx + 1) * length_s) - np.maximum(start, idx * length_s), 0, None)
-        np.add.at(out, base + (idx % per_day), overlap)
+        out += np.bincount(base + (idx % per_day), weights=overlap, minlength=size)  # np.add.at, in one pass
     return out
 
 
-def _busy(rec: ContactRecords, key_of, length_s: float, per_day: int, size: int, mask: np.ndarray, duration: np.ndarray) -> np.ndarray:
+def _busy(rec: ContactRecords, key_of: np.ndarray | int, length_s: float, per_day: int, size: int, mask: np.ndarray,
+          duration: np.ndarray) -> np.ndarray:
+    """Busy seconds of the ``mask`` legs per (key + interval of the day); ``key_of`` per leg, or one for all."""
     s = rec.service_start_s[mask]
-    return _spread(s, s + duration[mask], key_of[mask], length_s, per_day, size)
+    base = key_of[mask] if isinstance(key_of, np.ndarray) else np.full(s.size, key_of, np.int64)
+    return _spread(s, s + duration[mask], base, length_s, per_day, size)
 
 
 def _staffed(rec: ContactRecords, spec: CentreSpec, days: int, length_s: float, per_day: int, n_ch: int,
-             l1: np.ndarray) -> np.ndarray:
+             l1: np.ndarray, handle: np.ndarray) -> np.ndarray:
     """Staffed agent-seconds per (channel, interval) x the channel's concurrency (slot-seconds)."""
     size = n_ch * per_day
     staffed = np.zeros(size)
@@ -72,8 +75,7 @@ def _staffed(rec: ContactRecords, spec: CentreSpec, days: int, length_s: float, 
         for c in g.channels:
             mc = served & (rec.channel == c)
             whole = 1.0 if concurrency[c] == 1 else 1.0 / slots  # a chat holds one of the agent's slots
-            agent_busy[c] = _busy(rec, np.zeros(len(rec), np.int64), length_s, per_day, per_day, mc,
-                                  np.nan_to_num(rec.handle_s)) * whole
+            agent_busy[c] = _busy(rec, 0, length_s, per_day, per_day, mc, handle) * whole
         idle = np.maximum(0.0, present - sum(agent_busy.values()))
         for c in g.channels:
             staffed[c * per_day:(c + 1) * per_day] += (agent_busy[c] + idle / len(g.channels)) * concurrency[c]
@@ -113,8 +115,9 @@ def interval_kpis(rec: ContactRecords, spec: CentreSpec | list[QueueSpec], days:
     wait_sum, handle_sum = total(ans, rec.wait_s), total(ans, rec.handle_s)
 
     l1 = ans & ~np.isnan(rec.handle_s)
-    busy = _busy(rec, ch * per_day, length_s, per_day, size, l1, np.nan_to_num(rec.handle_s))
-    staffed = _staffed(rec, spec, days, length_s, per_day, n_ch, l1)
+    handle = np.nan_to_num(rec.handle_s)
+    busy = _busy(rec, ch * per_day, length_s, per_day, size, l1, handle)
+    staffed = _staffed(rec, spec, days, length_s, per_day, n_ch, l1, handle)
 
     bot_count = {name: count(rec.bot == value) for name, value in
                  (("bot_contained", Bot.CONTAINED), ("bot_false_contained", Bot.FALSE_CONTAINED),
