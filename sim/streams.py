@@ -139,11 +139,14 @@ class Streams:
         """``n`` prefix-stable U(0,1) draws."""
         return self.rng(stream, *key).random(n)
 
-    def keyed(self, stream: Stream, counter: np.ndarray, *key: int, slots: int | None = None) -> np.ndarray:
+    def keyed(self, stream: Stream, counter: np.ndarray, *key: int, slots: int | None = None,
+              dtype=np.float64) -> np.ndarray:
         """Uniforms in the open interval (0, 1) for each counter (a customer id or a need key).
 
         ``slots=None`` gives one value per counter; ``slots=k`` gives ``k`` values per counter, shape
         ``counter.shape + (k,)``, and value ``j`` is the same whatever ``k`` (≥ j + 1) is asked.
+        ``dtype=np.float32`` rounds each float64 value to float32 (as ``astype`` would; 1.0 can
+        result), a chunk at a time, so no float64 array of the whole size is ever made.
 
         Example:
             >>> s = Streams(42, 0)
@@ -155,16 +158,19 @@ class Streams:
         k1, k2 = seed_sequence(self.root_seed, self.replication, stream, *key).generate_state(2, np.uint64)
         flat = np.asarray(counter, np.int64).reshape(-1)
         width = 1 if slots is None else int(slots)
-        out = np.empty((flat.size, width))
+        out = np.empty((flat.size, width), dtype)
+        narrow = out.dtype != np.float64
         offsets = np.arange(width, dtype=np.uint64) * _GAMMA + k2
         for lo in range(0, flat.size, _CHUNK):
             c = flat[lo:lo + _CHUNK].view(np.uint64) ^ k1
             x = mix64(c)[:, None] + offsets  # SplitMix64 states, one row per counter
             mix64(x.reshape(-1))
             np.right_shift(x, np.uint64(11), out=x)
-            part = out[lo:lo + _CHUNK]
+            part = np.empty(x.shape) if narrow else out[lo:lo + _CHUNK]
             part[...] = x
             part += 0.5
             part *= 2.0**-53
+            if narrow:
+                out[lo:lo + _CHUNK] = part
         shape = np.shape(counter)
         return out.reshape(shape) if slots is None else out.reshape(shape + (width,))

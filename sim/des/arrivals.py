@@ -149,8 +149,8 @@ def draw_contacts(streams: Streams, month: int, customer_id: np.ndarray, channel
     # Per-attempt draws are kept as float32 (half the memory of a month's batch; 2^-24 resolution is
     # far below any probability or delay that matters); a uniform never rounds up to 1.
     e = exponentials(streams.keyed(Stream.PATIENCE, key, month, slots=attempts * 2)).astype(np.float32).reshape(n, attempts, 2)
-    u = np.minimum(streams.keyed(Stream.RESOLVE, key, month, slots=attempts * len(U)).astype(np.float32),
-                   _BELOW_ONE).reshape(n, attempts, len(U))
+    u = streams.keyed(Stream.RESOLVE, key, month, slots=attempts * len(U), dtype=np.float32)
+    u = np.minimum(u, _BELOW_ONE, out=u).reshape(n, attempts, len(U))
     ru = streams.keyed(Stream.REASON, key, month)
     reopen = exponentials(streams.keyed(Stream.REOPEN, key, month, slots=attempts)).astype(np.float32)
     shares = np.array([r.share for r in reasons], float)

@@ -203,10 +203,6 @@ def run_arm(scenario: Scenario, investment: Investment | None, replication: int,
         recovery_u = streams.keyed(Stream.RECOVERY, key, month)
         xp = score_month(sc, batch, rec, expected, fx, recovery_u, side)
         model.absorb(xp.ids, xp.episode, xp.unresolved_ids)
-        model.churn_multiplier = fx.churn_multiplier
-        model.step()
-        for name, value in model.last_metrics.items():
-            put(name, month, value)
 
         lived = ~rec.backlog
         survey_u = streams.keyed(Stream.SURVEY, key, month, slots=3)
@@ -256,7 +252,14 @@ def run_arm(scenario: Scenario, investment: Investment | None, replication: int,
         part["month"] = np.full(part["offered"].size, month)
         interval_parts.append(part)
         carry = carry_backlog(batch, rec, days)
-        del batch, rec, xp, part, month_kpis, key, recovery_u, survey_u, lived, responds, noise, ces_noise, first  # free the month before the next one's draws
+        del batch, rec, xp, part, month_kpis, key, recovery_u, survey_u, lived, responds, noise, ces_noise, first
+        # The customers' month closes once the month's contacts are summarised and freed (peak memory:
+        # the close's arrays over every customer never sit beside the month's batch and records). Its
+        # draws are keyed by customer, so closing later changes no number.
+        model.churn_multiplier = fx.churn_multiplier
+        model.step()
+        for name, value in model.last_metrics.items():
+            put(name, month, value)
 
     model.close()
     for t in range(horizon + 1):
