@@ -15,7 +15,8 @@ What is compared, measured in this run:
   the one BLAS thread per process that ``sim`` sets for itself).
 
 Per contact = per contact in those batches (first legs; our DES also serves the follow-ups it
-creates). Goal (issue 17): ours <= 1.0x textbook with start-up included, start-up <= 0.8 s.
+creates). Goals (issue 17): ours <= 1.0x textbook with start-up included on the shipped baseline,
+<= 0.75x on a large centre (over a million contacts), start-up <= 0.8 s.
 Each figure is the best of ``--repeats`` runs.
 
 ``--memory-months 2,4,8``: instead, the peak memory (max RSS) of the whole ``sim run`` process
@@ -67,7 +68,7 @@ def child_cpu_s(argv: list[str], env: dict | None = None) -> tuple[float, float]
 
 
 def peak_rss_mb(argv: list[str], env: dict | None = None) -> float:
-    """Peak resident memory (MB) of one child process (its own rusage, from ``os.wait4``)."""
+    """Peak resident memory (MiB) of one child process (its own rusage, from ``os.wait4``)."""
     child = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(child.pid, 0)
     child.returncode = os.waitstatus_to_exitcode(status)
@@ -91,7 +92,7 @@ def memory_by_months(path: Path, months: list[int], customers: int | None, env: 
             variant.write_text(text)
             mb = peak_rss_mb([*SIM, "run", str(variant), "--reps", "1", "--workers", "1", "--seed", str(SEED),
                               "--out", str(Path(tmp) / f"out{n}"), "--quiet"], env)
-            print(f"  {n:3d} months: {mb:8.0f} MB")
+            print(f"  {n:3d} months: {mb:8.0f} MiB")
 
 
 def best(fn, repeats: int) -> tuple[float, float]:
@@ -160,7 +161,7 @@ def main() -> None:
     print(f"scenario: {args.scenario}, one replication, {len(batches)} months, {contacts:,} contacts served")
     print(f"{'':34s} {'CPU s':>7s} {'µs/contact':>10s}")
     print(f"{'ours: whole sim run process':34s} {ours:7.2f} {ours * us:10.2f}   (wall {ours_wall:.2f} s)")
-    print(f"peak memory of the sim run process: {peak_mb:,.0f} MB")
+    print(f"peak memory of the sim run process: {peak_mb:,.0f} MiB")
     print(f"{'ours: start-up':34s} {startup:7.2f} {'':>10s}   (wall {startup_wall:.2f} s)")
     print(f"{'ours: without start-up':34s} {ours - startup:7.2f} {(ours - startup) * us:10.2f}")
     print(f"{'textbook SimPy: same contacts':34s} {ref:7.2f} {ref * us:10.2f}")
@@ -168,9 +169,10 @@ def main() -> None:
     print(f"sim --help: {help_cpu:.2f} s CPU ({help_wall:.2f} s wall); sim validate: {validate_cpu:.2f} s CPU "
           f"({validate_wall:.2f} s wall)")
     ratio, ratio_bare = ours / ref_total, (ours - startup) / ref
-    ok = ratio <= 1.0 and startup <= 0.8
-    print(f"ratio ours / textbook, start-up included: {ratio:.2f} (goal <= 1.0); without start-up: {ratio_bare:.2f}; "
-          f"start-up {startup:.2f} s (goal <= 0.8) -> {'met' if ok else 'NOT met'}")
+    goal = 0.75 if contacts > 1_000_000 else 1.0  # issue 17: a large centre <= 0.75x, the shipped baseline <= 1.0x
+    print(f"ratio ours / textbook, start-up included: {ratio:.2f} (goal <= {goal}: "
+          f"{'met' if ratio <= goal else 'NOT met'}); without start-up: {ratio_bare:.2f}; "
+          f"start-up {startup:.2f} s (goal <= 0.8: {'met' if startup <= 0.8 else 'NOT met'})")
     if not math.isfinite(ratio):
         raise SystemExit(1)
 
