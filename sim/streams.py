@@ -1,6 +1,6 @@
 """Named random streams derived from one root seed.
 
-This is the only place where seeds become random number generators (DESIGN.md, "Randomness").
+This is the only place where seeds become random number generators (docs/odd.md, "Stochasticity").
 Every generator is ``SeedSequence(root, spawn_key=(replication, stream, *key))``, so a draw is
 fully determined by *what* it describes (replication, stream, month, block…), never by the order
 in which code happens to ask for it, the executor, or the number of workers.

@@ -2,7 +2,7 @@
 
 Realised LTV: discounted gross margin a cohort has produced so far, per customer who ever joined
 it. Expected LTV adds, for each member still active, the closed-form value of the rest of its
-life at its current monthly retention r = 1 − h: m·r / (1 + d − r) (FACTS.md §4), discounted to
+life at its current monthly retention r = 1 − h: m·r / (1 + d − r) (the closed-form CLV), discounted to
 t = 0. Both are written as ``ltv_realised_usd@cohort=<month>`` and ``ltv_expected_usd@cohort=<month>``.
 """
 
@@ -15,7 +15,7 @@ class CohortLedger:
     """Accumulates discounted margin per cohort across months."""
 
     def __init__(self, discount_rate_annual: float) -> None:
-        self.d = (1.0 + discount_rate_annual) ** (1.0 / 12.0) - 1.0  # DESIGN.md finance conventions
+        self.d = (1.0 + discount_rate_annual) ** (1.0 / 12.0) - 1.0  # monthly rate equivalent to the annual one
         self.pv_margin = np.zeros(0)
 
     def record(self, month: int, joined: np.ndarray, cohort_size: np.ndarray, active: np.ndarray, margin_usd: np.ndarray,

@@ -1,7 +1,7 @@
 """The Mesa model of customers: who contacts us, how they feel, who leaves, who joins.
 
 Customer state lives in numpy arrays (:mod:`sim.abm.population`): one Python object per customer
-costs ~60× the CPU and ~30× the memory (FACTS.md §6); rows exist only for customers who can still
+costs ~60× the CPU and ~30× the memory (measured on this project); rows exist only for customers who can still
 matter. Fixed attributes are drawn per id block; every monthly draw is keyed by (stream, month,
 customer id) or (stream, month, customer id, need number) (:meth:`sim.streams.Streams.keyed`), so
 two arms share the draws of every customer they have in common, and a churned customer costs nothing.

@@ -1,4 +1,4 @@
-"""The decision (DESIGN.md "The decision"): one appraisal summary per option, and the verdict.
+"""The decision (docs/kpis.md, "The decision"): one appraisal summary per option, and the verdict.
 
 Options are the baseline ("keep the current operation") *and* every alternative. Over the paired
 replications (the same customers in every option), each option gets named statistics

@@ -1,6 +1,6 @@
 """Cash-flow arithmetic: NPV, ROI, payback, discounted payback, IRR.
 
-Conventions (DESIGN.md, "Finance conventions"; numpy-financial's): outflows are negative,
+Conventions (numpy-financial's; docs/kpis.md, "Per run"): outflows are negative,
 ``values[0]`` happens at t = 0 and is not discounted, ``values[t]`` happens at the end of month t.
 A monthly rate comes from an annual *effective* rate as (1 + a)^(1/12) − 1.
 
@@ -223,7 +223,7 @@ def roi(pv_benefits_usd: float, pv_costs_usd: float) -> float:
 
 @dataclass(frozen=True)
 class Appraisal:
-    """The per-run financial outcomes (DESIGN.md KPI columns)."""
+    """The per-run financial outcomes (the columns of docs/kpis.md, "Per run")."""
 
     npv_usd: float
     roi: float

@@ -4,7 +4,7 @@ Every statistic says what it is. *Mean* values carry a 90 % t confidence interva
 of the expected value: :data:`CI_LABEL`); *medians* and other percentiles of replications describe
 the spread of outcomes (:data:`BAND_LABEL`), taken by the inverted empirical CDF, so a percentile
 is always one replication's own value and "never" (``inf``) counts as the longest payback. Payback
-statistics and probabilities use the sustained payback (DESIGN.md "Finance conventions").
+statistics and probabilities use the sustained payback (docs/kpis.md, "Per run").
 """
 
 from __future__ import annotations

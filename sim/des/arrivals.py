@@ -7,7 +7,7 @@ baseline and in every investment arm, and only contacts that happen are drawn.
 
 Arrival times are non-homogeneous: a day of the month is drawn with weight
 weekday_weight × day multiplier (one Gamma multiplier per day with CV ``day_volume_cv``, shared by
-all channels: a busy day is busy everywhere — the over-dispersion of FACTS.md §3), then an hour
+all channels: a busy day is busy everywhere — the day-level over-dispersion real centres show), then an hour
 from the channel's hourly profile (that weekday's own, where given), then a uniform second within
 the hour. Handle time may follow the time of day: a mean (and CV) per interval of the day, taken
 at the contact's arrival.

@@ -114,7 +114,7 @@ class ContactRecords:
     contact; ``attempt`` is 0 for it and counts follow-ups.
 
     Waits are measured from joining a human queue (after any bot session; ``queued_s``, NaN for a
-    leg that never joined one). ``offered`` marks contacts that reached a human queue (DESIGN.md);
+    leg that never joined one). ``offered`` marks contacts that reached a human queue (docs/kpis.md);
     a deferrable contact (or a message left while a live channel was closed) still waiting when the
     month closed is ``backlog`` (neither answered nor abandoned) and is carried to next month. A live
     contact still waiting when the run ends is ``unserved_at_close``: neither answered nor abandoned.

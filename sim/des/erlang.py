@@ -2,7 +2,7 @@
 
 Independent oracles for the discrete-event simulation, and the first guess of staffing plans.
 Erlang A is solved as its birth–death chain (truncated where the stationary mass is < 1e-16); the
-answered-only ASA and the service level ("offered" definition, DESIGN.md) follow a tagged arrival
+answered-only ASA and the service level ("offered" definition, docs/kpis.md) follow a tagged arrival
 through its queue positions, which is exact for exponential patience and FCFS.
 
 All times are in seconds; rates per second.
@@ -20,7 +20,7 @@ from scipy.special import gammaln
 
 @dataclass(frozen=True)
 class QueueKPIs:
-    """Steady-state KPIs of one queue, with DESIGN.md meanings."""
+    """Steady-state KPIs of one queue, with docs/kpis.md meanings."""
 
     p_wait: float  # share of offered arrivals that wait > 0
     p_abandon: float  # share of offered arrivals that abandon

@@ -1,4 +1,4 @@
-"""Service KPIs per channel and interval of the day, exactly as DESIGN.md defines them.
+"""Service KPIs per channel and interval of the day, exactly as docs/kpis.md defines them.
 
 Intervals are intervals of the day (e.g. 09:00–09:15) pooled over the days of the month: the view
 a planner reads. A contact belongs to the interval in which it joined the human queue (its arrival,

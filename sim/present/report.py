@@ -5,7 +5,7 @@ the ranked table of every option (the current operation included) and the value-
 finding (:mod:`sim.present.report_decision`, :mod:`sim.present.report_uncertainty`). The rest is
 an appendix: how sure we are in detail, the charts, the annual business case, the assumptions
 register (every setting written in the scenario files with its YAML comment, and every prior) and
-the validation panel against the FACTS.md bands (:mod:`sim.present.report_appendix`). Every figure
+the validation panel against practitioners' target bands (:mod:`sim.present.report_appendix`). Every figure
 comes from the decision written beside the run (:mod:`sim.appraisal.decision`).
 """
 

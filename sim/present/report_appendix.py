@@ -46,7 +46,7 @@ def validation(res: dict) -> str:
         rows.append(f"<tr class='{status}'><td>{_e(label)}</td><td>{fmt(v)}</td><td>{fmt(lo)} – {fmt(hi)}</td>"
                     f"<td>{status}</td><td>FACTS {ref}</td></tr>")
     return ("<table><tr><th>baseline KPI</th><th>model</th><th>band</th><th></th><th>source</th></tr>" + "".join(rows)
-            + "</table><p class='note'>Bands are practitioner targets (FACTS.md), not evidence; a KPI outside its band "
+            + "</table><p class='note'>Bands are practitioner targets, not evidence; a KPI outside its band "
               "describes the modelled business, it is not an error.</p>")
 
 

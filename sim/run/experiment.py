@@ -7,7 +7,7 @@ are put back in (replication, arm) order before anything reads them. Tasks go to
 (:mod:`sim.run.executors`); a task whose worker process dies (killed, out of memory) is submitted
 again, on a fresh worker, up to ``MAX_ATTEMPTS`` times in all, then the command fails naming the
 arm and replication (:class:`RunFailed`); an exception raised by the simulation itself is raised
-at once. Mesa 3.3 models are not garbage-collected (FACTS.md §6), so each run frees its model's
+at once. Mesa 3.3 models are not garbage-collected promptly, so each run frees its model's
 arrays when done (``CustomerModel.close``) and local workers are recycled.
 """
 

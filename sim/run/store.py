@@ -1,4 +1,4 @@
-"""Where results live: the results folder, its manifest and atomic writes (DESIGN.md "Results layout").
+"""Where results live: the results folder, its manifest and atomic writes (docs/architecture.md).
 
 ``results/<run_id>/`` holds ``manifest.json`` and Parquet tables. Every file is written to a
 temporary name and renamed into place, so a reader never sees half a file and a crash never

@@ -1,7 +1,7 @@
 """Scenario sections that describe the contact centre: channels, reasons, bots, agent groups.
 
 Validated once (pydantic v2, frozen, ``extra="forbid"``); the pipeline turns them into the DES's
-plain specs every month. Sources of defaults are in ``scenarios/baseline.yaml`` and FACTS.md.
+plain specs every month. Sources of defaults are in ``scenarios/baseline.yaml``.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """How an investment's efficiency is harvested: as better service, or as fewer paid hours.
 
 A lever that saves agent time (shorter handling, deflection, bot containment, better routing,
-higher adherence) frees capacity. The business decides what to do with it (DESIGN.md, "The
+higher adherence) frees capacity. The business decides what to do with it (docs/kpis.md, "Harvest"; "The
 decision"):
 
 - ``harvest: service`` (the default): staffing unchanged; the freed capacity becomes shorter
