@@ -34,7 +34,6 @@ from __future__ import annotations
 import argparse
 import math
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -57,24 +56,17 @@ STARTUP = ("import sim.cli.main, sim.appraisal.jobs, sim.run.experiment, sim.run
            "from sim.scenario import load_scenario; load_scenario({path!r})")
 
 
-def child_cpu_s(argv: list[str], env: dict | None = None) -> tuple[float, float]:
-    """(CPU seconds, wall seconds) of one child process run to completion."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+def run_child(argv: list[str], env: dict | None = None) -> tuple[float, float, float]:
+    """(CPU seconds, wall seconds, peak resident MiB) of one child process run to completion,
+    from that child's own rusage (``os.wait4``)."""
     t = time.perf_counter()
-    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT, env=env)
-    wall = time.perf_counter() - t
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), wall
-
-
-def peak_rss_mb(argv: list[str], env: dict | None = None) -> float:
-    """Peak resident memory (MiB) of one child process (its own rusage, from ``os.wait4``)."""
     child = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - t
     child.returncode = os.waitstatus_to_exitcode(status)
     if child.returncode:
         raise subprocess.CalledProcessError(child.returncode, argv)
-    return usage.ru_maxrss / 1024
+    return usage.ru_utime + usage.ru_stime, wall, usage.ru_maxrss / 1024
 
 
 def memory_by_months(path: Path, months: list[int], customers: int | None, env: dict) -> None:
@@ -90,14 +82,15 @@ def memory_by_months(path: Path, months: list[int], customers: int | None, env: 
                 text += (f"customers:\n  initial: {customers}\n"
                          f"  acquisition_per_month: {base.acquisition_per_month * customers / base.initial:.0f}\n")
             variant.write_text(text)
-            mb = peak_rss_mb([*SIM, "run", str(variant), "--reps", "1", "--workers", "1", "--seed", str(SEED),
-                              "--out", str(Path(tmp) / f"out{n}"), "--quiet"], env)
+            mb = run_child([*SIM, "run", str(variant), "--reps", "1", "--workers", "1", "--seed", str(SEED),
+                              "--out", str(Path(tmp) / f"out{n}"), "--quiet"], env)[2]
             print(f"  {n:3d} months: {mb:8.0f} MiB")
 
 
-def best(fn, repeats: int) -> tuple[float, float]:
+def best(fn, repeats: int) -> tuple[float, float, float]:
+    """The least CPU, least wall time and largest peak memory over ``repeats`` runs of ``fn``."""
     runs = [fn() for _ in range(repeats)]
-    return min(r[0] for r in runs), min(r[1] for r in runs)
+    return min(r[0] for r in runs), min(r[1] for r in runs), max(r[2] for r in runs)
 
 
 def captured_batches(path: Path) -> list[tuple]:
@@ -133,29 +126,28 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         def whole() -> tuple[float, float]:
             out = Path(tmp) / f"run{time.perf_counter_ns()}"
-            return child_cpu_s([*SIM, "run", str(path), "--reps", "1", "--workers", "1",
+            return run_child([*SIM, "run", str(path), "--reps", "1", "--workers", "1",
                                 "--seed", str(SEED), "--out", str(out)], env)
 
-        ours, ours_wall = best(whole, args.repeats)
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the largest child so far: sim run
-    startup, startup_wall = best(lambda: child_cpu_s([py, "-c", STARTUP.format(path=str(path))], env), args.repeats)
-    help_cpu, help_wall = best(lambda: child_cpu_s([*SIM, "--help"], env), args.repeats)
-    validate_cpu, validate_wall = best(lambda: child_cpu_s([*SIM, "validate", str(path)], env),
+        ours, ours_wall, peak_mb = best(whole, args.repeats)
+    startup, startup_wall, _ = best(lambda: run_child([py, "-c", STARTUP.format(path=str(path))], env), args.repeats)
+    help_cpu, help_wall, _ = best(lambda: run_child([*SIM, "--help"], env), args.repeats)
+    validate_cpu, validate_wall, _ = best(lambda: run_child([*SIM, "validate", str(path)], env),
                                        args.repeats)
     # the reference process gets the same one-BLAS-thread setting the sim command line makes for itself
     ref_env = {**env, **{v: os.environ.get(v, "1") for v in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}}
-    ref_startup, _ = best(lambda: child_cpu_s([py, "-c", "import numpy, simpy"], ref_env), args.repeats)
+    ref_startup, _, _ = best(lambda: run_child([py, "-c", "import numpy, simpy"], ref_env), args.repeats)
 
     batches = captured_batches(path)
     contacts = sum(len(b) for b, _, _ in batches)
 
-    def textbook() -> tuple[float, float]:
+    def textbook() -> tuple[float, float, float]:
         t = time.process_time()
         for batch, spec, _ in batches:
             run_references(batch, spec, textbook_mmcm)
-        return time.process_time() - t, 0.0
+        return time.process_time() - t, 0.0, 0.0
 
-    ref, _ = best(textbook, max(1, args.repeats - 1))
+    ref, _, _ = best(textbook, max(1, args.repeats - 1))
     ref_total = ref + ref_startup
     us = 1e6 / contacts
     print(f"scenario: {args.scenario}, one replication, {len(batches)} months, {contacts:,} contacts served")
